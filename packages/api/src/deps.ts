@@ -1,0 +1,35 @@
+import { createOrm, type MikroORM } from '@inkwell/db';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+
+/** Long-lived connections and services of one api process, shared by every request. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  orm: MikroORM;
+  /** Redis for security state (sessions, rate limits): commands fail rather than fail open. */
+  redis: Redis;
+}
+
+export async function createDeps(config: Config, logger: Logger = createLogger(config)): Promise<AppDeps> {
+  const orm = await createOrm({
+    databaseUrl: config.db.url,
+    poolMax: config.db.poolMax,
+    acquireTimeoutMs: config.readinessTimeoutMs * 5,
+  });
+  const redis = new Redis(config.redis.url, {
+    keyPrefix: config.redis.prefix,
+    maxRetriesPerRequest: 2,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  // Without a listener ioredis would crash the process on a connection error.
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  return { config, logger, orm, redis };
+}
+
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  await Promise.allSettled([deps.orm.close(true), deps.redis.quit()]);
+  deps.redis.disconnect();
+}

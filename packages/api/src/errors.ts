@@ -1,0 +1,55 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { ZodError } from 'zod';
+
+/** A field-level problem with the input: `path` is dotted (`tags.2`), `message` is for humans. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+  code: string;
+}
+
+/**
+ * The one error shape. tRPC puts it in `error.data`, REST and plain HTTP routes send it as the
+ * body. `reason` is a stable machine-readable refinement of `code` a client can act on
+ * (e.g. `EMAIL_NOT_VERIFIED` with FORBIDDEN).
+ */
+export interface ErrorBody {
+  code: TRPC_ERROR_CODE_KEY;
+  message: string;
+  requestId: string | null;
+  issues?: FieldIssue[];
+  reason?: string;
+}
+
+/** A TRPCError with a client-actionable `reason`. */
+export class AppError extends TRPCError {
+  readonly reason: string | undefined;
+  constructor(options: { code: TRPC_ERROR_CODE_KEY; message: string; reason?: string; cause?: unknown }) {
+    super(options);
+    this.reason = options.reason;
+  }
+}
+
+export function zodIssues(error: ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+    code: issue.code,
+  }));
+}
+
+/** Builds the error body; internal failures never reveal their message (no SQL, no stacks). */
+export function toErrorBody(error: TRPCError, requestId: string | null): ErrorBody {
+  const body: ErrorBody = {
+    code: error.code,
+    message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : error.message,
+    requestId,
+  };
+  if (error.cause instanceof ZodError) {
+    body.issues = zodIssues(error.cause);
+    if (error.code === 'BAD_REQUEST') body.message = 'Invalid input';
+  }
+  if (error instanceof AppError && error.reason) body.reason = error.reason;
+  return body;
+}

@@ -1,0 +1,61 @@
+import { TRPCError } from '@trpc/server';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { createContext } from '../context.js';
+import type { AppDeps } from '../deps.js';
+import { toErrorBody } from '../errors.js';
+import { appRouter } from '../root.js';
+import { healthRoutes } from './health.js';
+import type { Lifecycle } from './lifecycle.js';
+import { assignRequestId } from './request-id.js';
+
+/** The express application: plumbing only; procedures live in the routers. */
+export function createApp(deps: AppDeps, lifecycle: Lifecycle): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: assignRequestId,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    }),
+  );
+  app.use(helmet());
+  app.use(healthRoutes(deps, lifecycle));
+
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req, res }) => createContext(deps, req, res),
+      onError: ({ error, path, ctx }) => {
+        const log = ctx?.log ?? deps.logger;
+        if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        else log.debug({ code: error.code, path }, 'procedure error');
+      },
+    }),
+  );
+
+  const notFound: RequestHandler = (req, res) => {
+    const error = new TRPCError({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.path}` });
+    res.status(404).json(toErrorBody(error, String(req.id)));
+  };
+  // Express 5 sends body-parser and handler errors here; never leak their messages.
+  const onError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+    const status =
+      typeof err === 'object' && err !== null && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    const error = new TRPCError({
+      code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR',
+      message: status === 413 ? 'Request body too large' : 'Malformed request',
+    });
+    res.status(status).json(toErrorBody(error, String(req.id)));
+  };
+  app.use(notFound);
+  app.use(onError);
+  return app;
+}

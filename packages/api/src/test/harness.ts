@@ -1,0 +1,65 @@
+import {
+  createTestDatabase,
+  deleteRedisKeys,
+  TEST_REDIS_URL,
+  type TestDatabase,
+  uniqueRedisPrefix,
+} from '@inkwell/db/testing';
+import { type Config, loadConfig } from '../config.js';
+import { type AppDeps, createDeps } from '../deps.js';
+import { type RunningServer, startServer } from '../server.js';
+
+export interface TestApi {
+  url: string;
+  config: Config;
+  deps: AppDeps;
+  db: TestDatabase;
+  server: RunningServer;
+  close(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  /** Extra or overriding environment variables. */
+  env?: Record<string, string>;
+  /** Share a database (and Redis prefix) with another instance instead of making a new one. */
+  shareWith?: TestApi;
+}
+
+/** Baseline environment of a test api (DATABASE_URL and REDIS_PREFIX are filled in per file). */
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    REDIS_URL: TEST_REDIS_URL,
+    PUBLIC_URL: 'http://127.0.0.1:5173',
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    READINESS_TIMEOUT_MS: '500',
+    ...overrides,
+  };
+}
+
+/** A real api over HTTP on a random port, with its own migrated database and Redis prefix. */
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const shared = options.shareWith;
+  const db = shared?.db ?? (await createTestDatabase());
+  const prefix = shared?.config.redis.prefix ?? uniqueRedisPrefix();
+  const config = loadConfig(testEnv({ DATABASE_URL: db.url, REDIS_PREFIX: prefix, ...options.env }));
+  const deps = await createDeps(config);
+  const server = await startServer(deps);
+  return {
+    url: server.url,
+    config,
+    deps,
+    db,
+    server,
+    async close() {
+      await server.stop();
+      if (!shared) {
+        await deleteRedisKeys(prefix, config.redis.url).catch(() => undefined);
+        await db.drop();
+      }
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run the workspace packages from source, like `tsx --conditions=@inkwell/source`.
+    alias: [
+      { find: /^@inkwell\/db$/, replacement: src('./packages/db/src/index.ts') },
+      { find: /^@inkwell\/db\/testing$/, replacement: src('./packages/db/src/testing/index.ts') },
+      { find: /^@inkwell\/api$/, replacement: src('./packages/api/src/index.ts') },
+      { find: /^@inkwell\/worker$/, replacement: src('./packages/worker/src/index.ts') },
+      { find: /^@inkwell\/client$/, replacement: src('./packages/client/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    globalSetup: ['./vitest.global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: process.env.CI ? ['default'] : ['default'],
+  },
+});

@@ -1,4 +1,5 @@
 import { TRPCError } from '@trpc/server';
+import { AppError } from './errors.js';
 import { baseProcedure, middleware } from './trpc.js';
 
 /** One EntityManager fork per procedure call: batched calls never share an identity map. */
@@ -13,5 +14,13 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.viewer.role !== 'admin') throw new TRPCError({ code: 'FORBIDDEN', message: 'Admins only' });
+  return next();
+});
+
+/** Writing content needs a verified email (disabled users have no sessions at all). */
+export const writerProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.viewer.emailVerified) {
+    throw new AppError({ code: 'FORBIDDEN', message: 'Verify your email address first', reason: 'EMAIL_NOT_VERIFIED' });
+  }
   return next();
 });

@@ -18,6 +18,12 @@ const apiEnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: envFields.positiveInt(10_000),
   /** Budget of each /readyz dependency check (ms). */
   READINESS_TIMEOUT_MS: envFields.positiveInt(1_000),
+  /** `false` turns the query cache off entirely: every read goes to PostgreSQL. */
+  CACHE_ENABLED: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('true'),
+  /** Redis of the query cache; defaults to REDIS_URL. Its own client, so it can fail open. */
+  CACHE_REDIS_URL: envFields.redisUrl.optional(),
+  /** Budget of one cache command (ms): past it a read goes to PostgreSQL instead. */
+  CACHE_TIMEOUT_MS: envFields.positiveInt(75),
 });
 
 export type ApiEnv = z.input<typeof apiEnvSchema>;
@@ -34,6 +40,11 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
+    cache: {
+      enabled: e.CACHE_ENABLED === 'true',
+      redisUrl: e.CACHE_REDIS_URL ?? e.REDIS_URL,
+      timeoutMs: e.CACHE_TIMEOUT_MS,
+    },
   };
 }
 

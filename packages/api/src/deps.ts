@@ -1,5 +1,10 @@
 import { createOrm, type MikroORM } from '@inkwell/db';
 import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { cacheKeys } from './cache/keys.js';
+import { createCacheMetrics } from './cache/metrics.js';
+import { QueryCache } from './cache/query-cache.js';
+import { createCacheRedis } from './cache/redis.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -10,6 +15,10 @@ export interface AppDeps {
   orm: MikroORM;
   /** Redis for security state (sessions, rate limits): commands fail rather than fail open. */
   redis: Redis;
+  /** The query cache, on its own Redis client that fails open (see cache/query-cache.ts). */
+  cache: QueryCache;
+  /** This process's Prometheus registry. */
+  metricsRegistry: Registry;
 }
 
 export async function createDeps(config: Config, logger: Logger = createLogger(config)): Promise<AppDeps> {
@@ -26,10 +35,20 @@ export async function createDeps(config: Config, logger: Logger = createLogger(c
   });
   // Without a listener ioredis would crash the process on a connection error.
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
-  return { config, logger, orm, redis };
+  const metricsRegistry = new Registry();
+  const cache = new QueryCache({
+    enabled: config.cache.enabled,
+    redis: config.cache.enabled
+      ? createCacheRedis({ url: config.cache.redisUrl, timeoutMs: config.cache.timeoutMs })
+      : null,
+    keys: cacheKeys(config.redis.prefix),
+    metrics: createCacheMetrics(metricsRegistry),
+    logger,
+  });
+  return { config, logger, orm, redis, cache, metricsRegistry };
 }
 
 export async function closeDeps(deps: AppDeps): Promise<void> {
-  await Promise.allSettled([deps.orm.close(true), deps.redis.quit()]);
+  await Promise.allSettled([deps.orm.close(true), deps.redis.quit(), deps.cache.close()]);
   deps.redis.disconnect();
 }

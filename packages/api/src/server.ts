@@ -1,9 +1,13 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AnyTRPCRouter } from '@trpc/server';
 import { type AppDeps, closeDeps } from './deps.js';
 import { createApp } from './http/app.js';
+import { createFastPath, type FastPathRoute } from './http/fast-path.js';
+import { fastPathRoutes } from './http/fast-path-routes.js';
 import { createLifecycle } from './http/lifecycle.js';
+import { precomputeHeaders, staticHeaderMiddlewares } from './http/static-headers.js';
 
 export interface RunningServer {
   server: Server;
@@ -12,10 +16,26 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(deps: AppDeps, options: { closeDepsOnStop?: boolean } = {}): Promise<RunningServer> {
+export interface ServerOptions {
+  closeDepsOnStop?: boolean;
+  /** Serve a test-only router (with its own fast-path routes) instead of `appRouter`. */
+  router?: AnyTRPCRouter;
+  fastPathRoutes?: readonly FastPathRoute[];
+}
+
+export async function startServer(deps: AppDeps, options: ServerOptions = {}): Promise<RunningServer> {
   const lifecycle = createLifecycle();
-  const app = createApp(deps, lifecycle);
-  const server = app.listen(deps.config.http.port, deps.config.http.host);
+  const app = createApp(deps, lifecycle, options.router);
+  // Cache hits of anonymous GETs are answered before express (see http/fast-path.ts).
+  const fastPath = createFastPath({
+    cache: deps.cache,
+    routes: options.fastPathRoutes ?? (options.router ? [] : fastPathRoutes),
+    staticHeaders: precomputeHeaders(staticHeaderMiddlewares()),
+    lifecycle,
+    fallback: app,
+  });
+  const server = createServer(fastPath);
+  server.listen(deps.config.http.port, deps.config.http.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const host = deps.config.http.host.includes(':') ? `[${deps.config.http.host}]` : deps.config.http.host;

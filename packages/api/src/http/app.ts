@@ -1,7 +1,6 @@
-import { TRPCError } from '@trpc/server';
+import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createContext } from '../context.js';
 import type { AppDeps } from '../deps.js';
@@ -10,9 +9,10 @@ import { appRouter } from '../root.js';
 import { healthRoutes } from './health.js';
 import type { Lifecycle } from './lifecycle.js';
 import { assignRequestId } from './request-id.js';
+import { staticHeaderMiddlewares } from './static-headers.js';
 
-/** The express application: plumbing only; procedures live in the routers. */
-export function createApp(deps: AppDeps, lifecycle: Lifecycle): express.Express {
+/** The express application over `router` (tests pass their own): plumbing only. */
+export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRouter = appRouter): express.Express {
   const app = express();
   app.disable('x-powered-by');
 
@@ -24,13 +24,13 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle): express.Express 
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
     }),
   );
-  app.use(helmet());
+  for (const middleware of staticHeaderMiddlewares()) app.use(middleware);
   app.use(healthRoutes(deps, lifecycle));
 
   app.use(
     '/trpc',
     createExpressMiddleware({
-      router: appRouter,
+      router,
       createContext: ({ req, res }) => createContext(deps, req, res),
       onError: ({ error, path, ctx }) => {
         const log = ctx?.log ?? deps.logger;

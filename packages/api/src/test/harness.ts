@@ -5,8 +5,10 @@ import {
   type TestDatabase,
   uniqueRedisPrefix,
 } from '@inkwell/db/testing';
+import type { AnyTRPCRouter } from '@trpc/server';
 import { type Config, loadConfig } from '../config.js';
 import { type AppDeps, createDeps } from '../deps.js';
+import type { FastPathRoute } from '../http/fast-path.js';
 import { type RunningServer, startServer } from '../server.js';
 
 export interface TestApi {
@@ -23,6 +25,9 @@ export interface TestApiOptions {
   env?: Record<string, string>;
   /** Share a database (and Redis prefix) with another instance instead of making a new one. */
   shareWith?: TestApi;
+  /** Serve a test-only router instead of `appRouter` (and the fast-path routes for it). */
+  router?: AnyTRPCRouter;
+  fastPathRoutes?: readonly FastPathRoute[];
 }
 
 /** Baseline environment of a test api (DATABASE_URL and REDIS_PREFIX are filled in per file). */
@@ -36,6 +41,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     PUBLIC_URL: 'http://127.0.0.1:5173',
     SHUTDOWN_TIMEOUT_MS: '2000',
     READINESS_TIMEOUT_MS: '500',
+    // `CACHE_ENABLED=false npm test` runs the whole suite with the query cache off.
+    ...(process.env.CACHE_ENABLED ? { CACHE_ENABLED: process.env.CACHE_ENABLED } : {}),
     ...overrides,
   };
 }
@@ -47,7 +54,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const prefix = shared?.config.redis.prefix ?? uniqueRedisPrefix();
   const config = loadConfig(testEnv({ DATABASE_URL: db.url, REDIS_PREFIX: prefix, ...options.env }));
   const deps = await createDeps(config);
-  const server = await startServer(deps);
+  const server = await startServer(deps, { router: options.router, fastPathRoutes: options.fastPathRoutes });
   return {
     url: server.url,
     config,

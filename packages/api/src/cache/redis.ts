@@ -1,0 +1,24 @@
+import { Redis } from 'ioredis';
+
+export interface CacheRedisOptions {
+  url: string;
+  /** Budget of one command (ms); a slower Redis counts as down for that request. */
+  timeoutMs: number;
+}
+
+/**
+ * The cache's own client. Unlike the security client it fails fast: no offline queue (a command
+ * while disconnected fails at once), one attempt per command, a command timeout, and reconnects
+ * with a short capped backoff forever, so the cache comes back by itself.
+ */
+export function createCacheRedis(options: CacheRedisOptions): Redis {
+  const redis = new Redis(options.url, {
+    commandTimeout: options.timeoutMs,
+    connectTimeout: Math.max(options.timeoutMs * 10, 500),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 5), 1_000),
+    lazyConnect: false,
+  });
+  return redis;
+}

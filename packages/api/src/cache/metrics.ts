@@ -8,6 +8,8 @@ export interface CacheMetrics {
   requests: { inc(labels: { procedure: string; result: CacheLookupResult }): void };
   /** Loads from PostgreSQL actually run: misses minus those that joined a load in flight. */
   loads: { inc(labels: { procedure: string }): void };
+  /** Hits answered by the fast path, before express (also counted in `requests`). */
+  fastPathHits: { inc(labels: { procedure: string }): void };
   /** Failed stores and invalidations (an invalidation is retried until Redis takes it). */
   writeErrors: { inc(labels: { operation: 'store' | 'invalidate' }): void };
 }
@@ -24,6 +26,12 @@ export function createCacheMetrics(registry: Registry): CacheMetrics {
     loads: new Counter({
       name: 'inkwell_cache_loads_total',
       help: 'Loads of cached procedures from PostgreSQL (concurrent misses of one key share one).',
+      labelNames: ['procedure'] as const,
+      registers,
+    }),
+    fastPathHits: new Counter({
+      name: 'inkwell_cache_fast_path_hits_total',
+      help: 'Cache hits answered before express and the adapters, by procedure.',
       labelNames: ['procedure'] as const,
       registers,
     }),

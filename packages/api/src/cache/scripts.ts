@@ -51,11 +51,15 @@ return {string.sub(entry, newline + 1), epoch}
 const STORE = `${NOW_MICROS}
 local epoch = redis.call('GET', KEYS[2])
 if not epoch then
-  redis.call('SET', KEYS[2], now_micros(), 'NX')
+  -- Still no epoch: no invalidation ran since the read either (it would have created one).
+  epoch = now_micros()
+  redis.call('SET', KEYS[2], epoch)
+  if ARGV[1] ~= '' then return 0 end
+elseif ARGV[1] == '' then
+  -- Created meanwhile, maybe by an invalidation: this load cannot vouch for its result.
   return 0
 end
-if ARGV[1] == '' then return 0 end
-local started = tonumber(ARGV[1])
+local started = ARGV[1] == '' and tonumber(epoch) or tonumber(ARGV[1])
 local versions = {}
 for i = 3, #KEYS do
   local version = redis.call('GET', KEYS[i])

@@ -121,8 +121,12 @@ export function createFastPath(options: FastPathOptions): RequestListener {
     const { procedure } = found.route;
     // Misses and errors are counted by the procedure that answers next, not twice.
     void cache.read(procedure, cache.keys.entry(procedure, parsed.data), { countHitsOnly: true }).then((result) => {
-      if (result.kind === 'hit') answer(req, res, result.payload, found.trpc);
-      else fallback(req, res);
+      if (result.kind !== 'hit') {
+        fallback(req, res);
+        return;
+      }
+      cache.metrics.fastPathHits.inc({ procedure });
+      answer(req, res, result.payload, found.trpc);
     });
   };
 }

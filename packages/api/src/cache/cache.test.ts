@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { waitFor } from '@inkwell/db/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInternalContext, type Viewer } from '../context.js';
+import { createInternalContext } from '../context.js';
+import { createSignedInUser } from '../test/auth-helpers.js';
 import {
   cacheTestFastPathRoutes,
   cacheTestRouter,
@@ -114,17 +115,25 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('query cache', () => {
   });
 
   it('keeps viewer-specific fields out of the shared entry', async () => {
-    const id = await insertUser(api, 'Private');
-    const viewer = (userId: string): Viewer => ({ userId, sessionId: randomUUID(), role: 'user', emailVerified: true });
-    const asOwner = createCaller(createInternalContext(api.deps, viewer(id)));
-    const asOther = createCaller(createInternalContext(api.deps, viewer(randomUUID())));
+    const owner = await createSignedInUser(api);
+    const stranger = await createSignedInUser(api);
+    const id = owner.userId;
+    const fastBefore = await fastHits(api);
 
-    expect((await asOwner.profile({ id })).isMe).toBe(true); // miss: loaded as nobody, then personalized
-    expect((await getProfile(api, id)).isMe).toBe(false); // anonymous, from the entry
-    expect((await asOther.profile({ id })).isMe).toBe(false);
-    expect((await asOwner.profile({ id })).isMe).toBe(true); // hit, personalized again
-    // Credentials never get the fast path, and the answer is the shared one.
-    expect((await getProfile(api, id, { authorization: 'Bearer whatever' })).isMe).toBe(false);
+    // Miss as the owner: loaded as nobody, personalized after.
+    expect((await getProfile(api, id, owner.authHeader)).isMe).toBe(true);
+    expect((await getProfile(api, id)).isMe).toBe(false); // anonymous: the entry, via the fast path
+    expect((await getProfile(api, id, stranger.authHeader)).isMe).toBe(false);
+    expect((await getProfile(other, id, stranger.authHeader)).isMe).toBe(false);
+    expect((await getProfile(other, id, owner.authHeader)).isMe).toBe(true); // hit on another instance
+    expect((await getProfile(api, id)).isMe).toBe(false);
+    // Only the two anonymous reads were answered by the fast path.
+    expect((await fastHits(api)) - fastBefore).toBe(2);
+
+    const asOwner = createCaller(
+      createInternalContext(api.deps, { userId: id, sessionId: randomUUID(), role: 'user', emailVerified: true }),
+    );
+    expect((await asOwner.profile({ id })).isMe).toBe(true);
 
     const redis = new Redis(api.config.cache.redisUrl);
     try {
@@ -191,12 +200,13 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('fast path', () => {
 
   it('leaves credentials, cookies, CORS, batches, POSTs and odd queries to express', async () => {
     const id = await insertUser(api, 'Elsewhere');
+    const viewer = await createSignedInUser(api);
     await getProfile(api, id); // warm
     const hitsBefore = await fastHits(api);
     const input = encodeURIComponent(JSON.stringify({ id }));
     const batchInput = encodeURIComponent(JSON.stringify({ 0: { id } }));
     const requests: [string, RequestInit][] = [
-      [profileUrl(api, id), { headers: { authorization: 'Bearer x' } }],
+      [profileUrl(api, id), { headers: viewer.authHeader }],
       [profileUrl(api, id), { headers: { cookie: 'a=b' } }],
       [profileUrl(api, id), { headers: { origin: 'http://example.test' } }],
       [`${api.url}/trpc/profile?batch=1&input=${batchInput}`, {}],

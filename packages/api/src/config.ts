@@ -36,7 +36,7 @@ const apiEnvSchema = z.object({
   /** Redis of the query cache; defaults to REDIS_URL. Its own client, so it can fail open. */
   CACHE_REDIS_URL: envFields.redisUrl.optional(),
   /** Budget of one cache command (ms): past it a read goes to PostgreSQL instead. */
-  CACHE_TIMEOUT_MS: envFields.positiveInt(75),
+  CACHE_TIMEOUT_MS: envFields.positiveInt(100),
 
   /** HS256 key of access tokens; rotating it signs everybody out of their access tokens. */
   JWT_SECRET: z.string({ error: 'required: at least 32 random characters' }).min(32, 'at least 32 characters'),

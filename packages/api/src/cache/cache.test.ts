@@ -23,9 +23,13 @@ let api: TestApi;
 /** A second instance on the same database and Redis prefix (another api process). */
 let other: TestApi;
 
+// Not a Redis failure test: a generous command budget, so event-loop lag on a busy machine is
+// not taken for a Redis failure (which would rightly send reads to PostgreSQL).
+const env = { CACHE_TIMEOUT_MS: '2000' };
+
 beforeAll(async () => {
-  api = await startTestApi({ router: testRouter, fastPathRoutes: cacheTestFastPathRoutes });
-  other = await startTestApi({ shareWith: api, router: testRouter, fastPathRoutes: cacheTestFastPathRoutes });
+  api = await startTestApi({ router: testRouter, fastPathRoutes: cacheTestFastPathRoutes, env });
+  other = await startTestApi({ shareWith: api, router: testRouter, fastPathRoutes: cacheTestFastPathRoutes, env });
 });
 afterAll(async () => {
   await other?.close();
@@ -84,7 +88,15 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('query cache', () => {
     const id = await insertUser(api, 'Crowd');
     const loadsBefore = probe.loads;
     const metricBefore = await loadsMetric(api);
+    const errorsBefore = await counterValue(api.deps.metricsRegistry, 'inkwell_cache_requests_total', {
+      result: 'error',
+    });
     const answers = await Promise.all(Array.from({ length: 200 }, () => getProfile(api, id)));
+    // A read that failed goes to PostgreSQL alone (it cannot tell whether a load in flight is fresh).
+    expect(
+      (await counterValue(api.deps.metricsRegistry, 'inkwell_cache_requests_total', { result: 'error' })) -
+        errorsBefore,
+    ).toBe(0);
     expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
     expect(answers[0]?.displayName).toBe('Crowd');
     expect(probe.loads - loadsBefore).toBe(1);

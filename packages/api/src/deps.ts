@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { cacheKeys } from './cache/keys.js';
 import { createCacheMetrics } from './cache/metrics.js';
 import { QueryCache } from './cache/query-cache.js';
-import { createCacheRedis } from './cache/redis.js';
+import { createCacheRedis, waitUntilReady } from './cache/redis.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -36,11 +36,14 @@ export async function createDeps(config: Config, logger: Logger = createLogger(c
   // Without a listener ioredis would crash the process on a connection error.
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
   const metricsRegistry = new Registry();
+  const cacheRedis = config.cache.enabled
+    ? createCacheRedis({ url: config.cache.redisUrl, timeoutMs: config.cache.timeoutMs })
+    : null;
+  // Not fatal: without it the api serves from PostgreSQL until the cache Redis comes up.
+  if (cacheRedis) await waitUntilReady(cacheRedis, config.readinessTimeoutMs);
   const cache = new QueryCache({
     enabled: config.cache.enabled,
-    redis: config.cache.enabled
-      ? createCacheRedis({ url: config.cache.redisUrl, timeoutMs: config.cache.timeoutMs })
-      : null,
+    redis: cacheRedis,
     keys: cacheKeys(config.redis.prefix),
     metrics: createCacheMetrics(metricsRegistry),
     logger,

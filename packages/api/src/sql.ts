@@ -23,3 +23,8 @@ export async function queryRows<Row extends object>(
 ): Promise<Row[]> {
   return em.execute<Row[]>(sql, [...params]);
 }
+
+/** Selects a timestamptz as the ISO string a DTO carries (JavaScript's `toISOString` format). */
+export function isoMillis(column: string): string {
+  return `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}

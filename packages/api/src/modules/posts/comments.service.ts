@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import { type Actor, assertMayChange, notFound } from '../../authorization.js';
 import { cursorTimestamp, decodeCursor, encodeCursor, type Page } from '../../lists.js';
-import { isoMicros, queryRows, type SqlValue } from '../../sql.js';
+import { isoMicros, isoMillis, queryRows, type SqlValue } from '../../sql.js';
 import type { CommentDto, CreateCommentInput, ListCommentsInput, UpdateCommentInput } from './comments.schema.js';
 import type { Deleted } from './posts.schema.js';
 
@@ -14,9 +14,9 @@ interface CommentRow {
   parent_id: string | null;
   depth: number;
   body: string;
-  created_at: Date;
-  updated_at: Date;
-  deleted_at: Date | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
   author_id: string;
   author_username: string;
   author_display_name: string;
@@ -33,8 +33,8 @@ function toCommentDto(row: CommentRow): CommentDto {
     body: deleted ? null : row.body,
     author: deleted ? null : { id: row.author_id, username: row.author_username, displayName: row.author_display_name },
     deleted,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
@@ -51,7 +51,8 @@ function threadSql(prelude: string, rootDepthSql: string, extraColumns = ''): st
       union all
       select c.id, t.depth + 1, t.path || row(c.created_at, c.id)
       from comments c join thread t on c.parent_id = t.id)
-    select c.id, c.post_id, c.parent_id, t.depth, c.body, c.created_at, c.updated_at, c.deleted_at,
+    select c.id, c.post_id, c.parent_id, t.depth, c.body, ${isoMillis('c.created_at')} as created_at,
+           ${isoMillis('c.updated_at')} as updated_at, c.deleted_at,
            u.id as author_id, u.username as author_username, u.display_name as author_display_name,
            ${isoMicros('c.created_at')} as cursor_at ${extraColumns}
     from thread t join comments c on c.id = t.id join users u on u.id = c.author_id
@@ -130,8 +131,8 @@ async function loadComment(em: EntityManager, commentId: string): Promise<Commen
   const [row] = await queryRows<CommentRow>(
     em,
     `with recursive ${ANCESTORS_CTE}
-     select c.id, c.post_id, c.parent_id, ${DEPTH_OF_COMMENT_SQL} as depth, c.body, c.created_at, c.updated_at,
-            c.deleted_at, u.id as author_id, u.username as author_username, u.display_name as author_display_name,
+     select c.id, c.post_id, c.parent_id, ${DEPTH_OF_COMMENT_SQL} as depth, c.body,
+            ${isoMillis('c.created_at')} as created_at, ${isoMillis('c.updated_at')} as updated_at, c.deleted_at, u.id as author_id, u.username as author_username, u.display_name as author_display_name,
             '' as cursor_at
      from comments c join users u on u.id = c.author_id where c.id = ?`,
     [commentId, commentId],
@@ -147,7 +148,7 @@ export async function createComment(em: EntityManager, actor: Actor, input: Crea
     const [post] = await queryRows(tx, 'select 1 from posts where id = ? for key share', [input.postId]);
     if (!post) throw notFound('Post');
     if (input.parentId) {
-      const [parent] = await queryRows<{ post_id: string; deleted_at: Date | null }>(
+      const [parent] = await queryRows<{ post_id: string; deleted_at: string | null }>(
         tx,
         'select post_id, deleted_at from comments where id = ? for share',
         [input.parentId],
@@ -172,7 +173,7 @@ interface LockedComment {
   post_id: string;
   parent_id: string | null;
   author_id: string;
-  deleted_at: Date | null;
+  deleted_at: string | null;
 }
 
 /** Locks a live comment for the rest of the transaction; tombstones count as missing. */

@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import { type Actor, assertMayChange, notFound } from '../../authorization.js';
 import { cursorTimestamp, decodeCursor, encodeCursor, type Page } from '../../lists.js';
-import { isoMicros, pgArray, queryRows, type SqlValue } from '../../sql.js';
+import { isoMicros, isoMillis, pgArray, queryRows, type SqlValue } from '../../sql.js';
 import type {
   CreatePostInput,
   Deleted,
@@ -31,8 +31,8 @@ interface PostRow {
   body: string;
   like_count: number;
   comment_count: number;
-  created_at: Date;
-  updated_at: Date;
+  created_at: string;
+  updated_at: string;
   author_id: string;
   author_username: string;
   author_display_name: string;
@@ -41,7 +41,8 @@ interface PostRow {
 }
 
 /** Columns of a post with its author and tag names, for `from posts p join users u`: one statement per page. */
-const POST_COLUMNS = `p.id, p.title, p.body, p.like_count, p.comment_count, p.created_at, p.updated_at,
+const POST_COLUMNS = `p.id, p.title, p.body, p.like_count, p.comment_count,
+  ${isoMillis('p.created_at')} as created_at, ${isoMillis('p.updated_at')} as updated_at,
   u.id as author_id, u.username as author_username, u.display_name as author_display_name,
   coalesce((select array_agg(t.name order by t.name) from post_tags pt join tags t on t.id = pt.tag_id
             where pt.post_id = p.id), '{}') as tags`;
@@ -65,8 +66,8 @@ function toPostShared(row: PostRow): PostShared {
     author: { id: row.author_id, username: row.author_username, displayName: row.author_display_name },
     likeCount: row.like_count,
     commentCount: row.comment_count,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type Actor, notFound } from '../../authorization.js';
 import { AppError } from '../../errors.js';
 import { cursorTimestamp, decodeCursor, encodeCursor, type Page } from '../../lists.js';
-import { isoMicros, queryRows, type SqlValue } from '../../sql.js';
+import { isoMicros, isoMillis, queryRows, type SqlValue } from '../../sql.js';
 import { revokeUserSessions } from '../auth/sessions.service.js';
 import type {
   ListUsersInput,
@@ -20,11 +20,12 @@ interface ProfileRow {
   display_name: string;
   bio: string;
   role: UserRole;
-  created_at: Date;
+  created_at: string;
   cursor_at: string;
 }
 
-const PROFILE_COLUMNS = `u.id, u.username, u.display_name, u.bio, u.role, u.created_at, ${isoMicros('u.created_at')} as cursor_at`;
+const PROFILE_COLUMNS = `u.id, u.username, u.display_name, u.bio, u.role, ${isoMillis('u.created_at')} as created_at,
+  ${isoMicros('u.created_at')} as cursor_at`;
 
 function toPublicProfile(row: ProfileRow): PublicProfile {
   return {
@@ -33,7 +34,7 @@ function toPublicProfile(row: ProfileRow): PublicProfile {
     displayName: row.display_name,
     bio: row.bio,
     role: row.role,
-    createdAt: row.created_at.toISOString(),
+    createdAt: row.created_at,
   };
 }
 
@@ -107,7 +108,7 @@ function assertNotSelf(actor: Actor, targetId: string, action: string): void {
 interface ModerationRow {
   id: string;
   role: UserRole;
-  disabled_at: Date | null;
+  disabled_at: string | null;
 }
 
 function toModeratedUser(row: ModerationRow): ModeratedUser {

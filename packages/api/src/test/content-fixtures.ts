@@ -25,7 +25,14 @@ export async function insertUser(
   await em.execute(
     `insert into users (id, email, username, display_name, bio, password_hash, role, email_verified_at, created_at, updated_at)
      values (?, ?, ?, ?, '', 'not-a-hash', ?, ?, now(), now())`,
-    [id, `${username}@example.test`, username, `Display ${username}`, options.role ?? 'user', verified ? new Date() : null],
+    [
+      id,
+      `${username}@example.test`,
+      username,
+      `Display ${username}`,
+      options.role ?? 'user',
+      verified ? new Date() : null,
+    ],
   );
   return {
     id,

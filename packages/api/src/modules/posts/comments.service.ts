@@ -39,17 +39,25 @@ function toCommentDto(row: CommentRow): CommentDto {
 }
 
 /**
+ * One (created_at, id) element of a thread path, packed as 8 + 16 bytes that sort like the
+ * pair (big-endian epoch microseconds, then the uuid's bytes). A parent's path is a prefix of
+ * its replies' paths, so ordering by path puts each reply after its parent, siblings oldest
+ * first. Measured on a 1,000-comment thread 116 levels deep: sorting `array[row(created_at, id)]`
+ * paths took 70-100 ms in PostgreSQL, these byte strings 18-20 ms (see query-counts.test.ts).
+ */
+const PATH_ELEMENT = `int8send((extract(epoch from c.created_at) * 1000000)::int8) || uuid_send(c.id)`;
+
+/**
  * The one statement that reads threads: a recursive CTE over the adjacency list, from the
- * `roots` CTE (defined by the caller in `prelude`) down to every reply, ordered by the path of
- * (created_at, id) pairs so each reply follows its parent and siblings come oldest first.
+ * `roots` CTE (defined by the caller in `prelude`) down to every reply, in display order.
  */
 function threadSql(prelude: string, rootDepthSql: string, extraColumns = ''): string {
   return `with recursive ${prelude},
     thread as (
-      select c.id, ${rootDepthSql} as depth, array[row(c.created_at, c.id)] as path
+      select c.id, ${rootDepthSql} as depth, ${PATH_ELEMENT} as path
       from comments c where c.id in (select id from roots)
       union all
-      select c.id, t.depth + 1, t.path || row(c.created_at, c.id)
+      select c.id, t.depth + 1, t.path || ${PATH_ELEMENT}
       from comments c join thread t on c.parent_id = t.id)
     select c.id, c.post_id, c.parent_id, t.depth, c.body, ${isoMillis('c.created_at')} as created_at,
            ${isoMillis('c.updated_at')} as updated_at, c.deleted_at,
@@ -58,6 +66,12 @@ function threadSql(prelude: string, rootDepthSql: string, extraColumns = ''): st
     from thread t join comments c on c.id = t.id join users u on u.id = c.author_id
     order by t.path`;
 }
+
+/** A post's whole thread; one parameter, the post id. Exported for the measurement in tests. */
+export const POST_THREAD_SQL = threadSql(
+  'roots as (select id from comments where post_id = ? and parent_id is null)',
+  '0',
+);
 
 const rootCursor = z.strictObject({ at: cursorTimestamp, id: z.uuid() });
 
@@ -73,11 +87,7 @@ async function assertPostExists(em: EntityManager, postId: string): Promise<void
 export async function listComments(em: EntityManager, input: ListCommentsInput): Promise<Page<CommentDto>> {
   await assertPostExists(em, input.postId);
   if (input.scope === 'all') {
-    const rows = await queryRows<CommentRow>(
-      em,
-      threadSql('roots as (select id from comments where post_id = ? and parent_id is null)', '0'),
-      [input.postId],
-    );
+    const rows = await queryRows<CommentRow>(em, POST_THREAD_SQL, [input.postId]);
     return { items: rows.map(toCommentDto), nextCursor: null };
   }
   const cursor = decodeCursor(rootCursor, input.cursor);

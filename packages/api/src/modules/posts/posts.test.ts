@@ -50,9 +50,7 @@ describe('posts', () => {
     const elevenTags = Array.from({ length: 11 }, (_, i) => `t${i}`);
     expect(await errorCode(caller.posts.create({ title: 't', body: 'b', tags: elevenTags }))).toBe('BAD_REQUEST');
     expect(await errorCode(caller.posts.create({ title: 't', body: 'b', tags: ['-dash'] }))).toBe('BAD_REQUEST');
-    expect(await errorCode(caller.posts.create({ title: 't', body: 'b', tags: ['a'.repeat(41)] }))).toBe(
-      'BAD_REQUEST',
-    );
+    expect(await errorCode(caller.posts.create({ title: 't', body: 'b', tags: ['a'.repeat(41)] }))).toBe('BAD_REQUEST');
     expect(await errorCode(caller.posts.create({ title: 't', body: 'b', tags: ['has space'] }))).toBe('BAD_REQUEST');
     // the limits themselves are accepted
     const ok = await caller.posts.create({ title: 'x'.repeat(200), body: 'b'.repeat(50_000), tags: ['a'.repeat(40)] });
@@ -138,7 +136,12 @@ describe('posts', () => {
         [second, 2],
         [first, 1],
       ]);
-      const rest = await caller.posts.list({ author: author.id, sort: 'top', limit: 100, cursor: String(top.nextCursor) });
+      const rest = await caller.posts.list({
+        author: author.id,
+        sort: 'top',
+        limit: 100,
+        cursor: String(top.nextCursor),
+      });
       expect(rest.items).toHaveLength(ids.length - 2);
       expect(rest.items.map((post) => post.id)).not.toContain(first);
       expect(rest.nextCursor).toBeNull();
@@ -150,9 +153,7 @@ describe('posts', () => {
       const forged = Buffer.from(JSON.stringify({ sort: 'new', at: 'yesterday', id: 'x' })).toString('base64url');
       expect(await errorCode(caller.posts.list({ cursor: forged }))).toBe('BAD_REQUEST');
       const page = await caller.posts.list({ limit: 1 });
-      expect(await errorCode(caller.posts.list({ sort: 'top', cursor: String(page.nextCursor) }))).toBe(
-        'BAD_REQUEST',
-      );
+      expect(await errorCode(caller.posts.list({ sort: 'top', cursor: String(page.nextCursor) }))).toBe('BAD_REQUEST');
       expect(await errorCode(caller.posts.list({ limit: 101 }))).toBe('BAD_REQUEST');
       expect(await errorCode(caller.posts.list({ limit: 0 }))).toBe('BAD_REQUEST');
     });

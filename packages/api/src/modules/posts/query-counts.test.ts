@@ -25,17 +25,25 @@ describe('SQL statements per list', () => {
     return statements.length;
   }
 
-  /** A post with `count` comments: a few top-level ones, then replies to random earlier comments. */
-  async function postWithThread(count: number): Promise<{ postId: string; rootId: string }> {
+  /**
+   * A post with `count` comments: every 50th top-level, the others replying to one of the 20
+   * comments before (`deep`: long chains) or to any earlier comment (`broad`: a bushy, shallow tree).
+   */
+  async function postWithThread(
+    count: number,
+    shape: 'deep' | 'broad' = 'deep',
+  ): Promise<{ postId: string; rootId: string }> {
     const em = api.deps.orm.em.fork();
     const [postId = ''] = await insertPosts(em, viewer.id, 1);
     const authors = [viewer.id, (await insertUser(em)).id, (await insertUser(em)).id];
     const ids: string[] = [];
     const parents: (string | null)[] = [];
+    let seed = 42; // a fixed linear congruential sequence: the same tree on every run
     for (let i = 0; i < count; i += 1) {
       ids.push(crypto.randomUUID());
-      // deterministic shape: every 50th is top-level, the others reply to one of the 20 before
-      parents.push(i % 50 === 0 ? null : (ids[i - 1 - ((i * 7919) % Math.min(i, 20))] ?? null));
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      const back = i === 0 ? 0 : seed % Math.min(i, shape === 'deep' ? 20 : i);
+      parents.push(i % 50 === 0 ? null : (ids[i - 1 - back] ?? null));
     }
     await em.execute(
       `insert into comments (id, post_id, author_id, parent_id, body, created_at, updated_at, deleted_at)
@@ -46,6 +54,33 @@ describe('SQL statements per list', () => {
     );
     await em.execute('update posts set comment_count = ? where id = ?', [count, postId]);
     return { postId, rootId: ids[0] ?? '' };
+  }
+
+  /**
+   * Timing (reported, not asserted: CPU is shared): median of 15 runs of the whole procedure,
+   * and PostgreSQL's own execution time of the thread statement from EXPLAIN ANALYZE.
+   */
+  async function timeThread(postId: string) {
+    const caller = createCaller(createInternalContext(api.deps, null));
+    const runs: number[] = [];
+    let depth = 0;
+    for (let i = 0; i < 15; i += 1) {
+      const start = performance.now();
+      const { items } = await caller.posts.comments.list({ postId, scope: 'all' });
+      runs.push(performance.now() - start);
+      depth = Math.max(...items.map((item) => item.depth));
+    }
+    runs.sort((a, b) => a - b);
+    const plan = await api.deps.orm.em
+      .fork()
+      .execute<{ 'QUERY PLAN': string }[]>(`explain (analyze, format text) ${POST_THREAD_SQL}`, [postId]);
+    const execution = plan.map((row) => row['QUERY PLAN']).find((line) => line.startsWith('Execution Time')) ?? '';
+    expect(execution).toMatch(/Execution Time: [\d.]+ ms/);
+    const median = runs[Math.floor(runs.length / 2)] ?? Number.NaN;
+    return {
+      depth,
+      summary: `procedure median ${median.toFixed(1)} ms (min ${runs[0]?.toFixed(1)} ms) over 15 runs, PostgreSQL ${execution}`,
+    };
   }
 
   beforeAll(async () => {
@@ -129,24 +164,10 @@ describe('SQL statements per list', () => {
     expect(paged).toBe(2);
     console.info(`[query-counts] comments.list scope=all: ${ten} statements for 10 comments, ${thousand} for 1,000`);
 
-    // Timing (reported, not asserted: CPU is shared). Median of 15 runs of the whole procedure,
-    // and PostgreSQL's own execution time of the thread statement from EXPLAIN ANALYZE.
-    const caller = createCaller(createInternalContext(api.deps, null));
-    const runs: number[] = [];
-    for (let i = 0; i < 15; i += 1) {
-      const start = performance.now();
-      await caller.posts.comments.list({ postId: large.postId, scope: 'all' });
-      runs.push(performance.now() - start);
-    }
-    runs.sort((a, b) => a - b);
-    const median = runs[Math.floor(runs.length / 2)] ?? Number.NaN;
-    const plan = await api.deps.orm.em
-      .fork()
-      .execute<{ 'QUERY PLAN': string }[]>(`explain (analyze, format text) ${POST_THREAD_SQL}`, [large.postId]);
-    const execution = plan.map((row) => row['QUERY PLAN']).find((line) => line.startsWith('Execution Time')) ?? '';
-    expect(execution).toMatch(/Execution Time: [\d.]+ ms/);
+    const deep = await timeThread(large.postId);
+    const broad = await timeThread((await postWithThread(1_000, 'broad')).postId);
     console.info(
-      `[query-counts] 1,000-comment thread: procedure median ${median.toFixed(1)} ms (min ${runs[0]?.toFixed(1)} ms) over 15 runs; PostgreSQL ${execution}; max depth ${maxDepth}`,
+      `[query-counts] 1,000-comment thread, max depth ${maxDepth}: ${deep.summary}; the same size bushy (max depth ${broad.depth}): ${broad.summary}`,
     );
   });
 });

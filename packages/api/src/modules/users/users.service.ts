@@ -126,7 +126,7 @@ export async function setRole(em: EntityManager, actor: Actor, input: SetRoleInp
       [input.role, input.id],
     );
     if (!row) throw notFound('User');
-    await revokeUserSessions(tx, input.id, 'role-changed');
+    await revokeUserSessions(tx, input.id, 'role-change');
     return toModeratedUser(row);
   });
 }
@@ -142,7 +142,7 @@ export async function setDisabled(em: EntityManager, actor: Actor, input: SetDis
       [input.id],
     );
     if (!row) throw notFound('User');
-    if (input.disabled) await revokeUserSessions(tx, input.id, 'disabled');
+    if (input.disabled) await revokeUserSessions(tx, input.id, 'account-disabled');
     return toModeratedUser(row);
   });
 }

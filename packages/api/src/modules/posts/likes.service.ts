@@ -1,6 +1,5 @@
 import type { EntityManager } from '@inkwell/db';
-import type { Actor } from '../../authorization.js';
-import { notFound } from '../../authorization.js';
+import { type Actor, notFound } from '../../authorization.js';
 import { queryRows } from '../../sql.js';
 import type { LikeState } from './posts.schema.js';
 
@@ -12,11 +11,7 @@ import type { LikeState } from './posts.schema.js';
 export async function likePost(em: EntityManager, actor: Actor, postId: string): Promise<LikeState> {
   return em.transactional(async (tx) => {
     // `for key share` keeps the post from being deleted under us without blocking other likes.
-    const [post] = await queryRows<{ like_count: number }>(
-      tx,
-      'select like_count from posts where id = ? for key share',
-      [postId],
-    );
+    const [post] = await queryRows(tx, 'select 1 from posts where id = ? for key share', [postId]);
     if (!post) throw notFound('Post');
     const [updated] = await queryRows<{ like_count: number }>(
       tx,
@@ -34,11 +29,7 @@ export async function likePost(em: EntityManager, actor: Actor, postId: string):
 /** Unlikes a post; unliking a post one does not like changes nothing. */
 export async function unlikePost(em: EntityManager, actor: Actor, postId: string): Promise<LikeState> {
   return em.transactional(async (tx) => {
-    const [post] = await queryRows<{ like_count: number }>(
-      tx,
-      'select like_count from posts where id = ? for key share',
-      [postId],
-    );
+    const [post] = await queryRows(tx, 'select 1 from posts where id = ? for key share', [postId]);
     if (!post) throw notFound('Post');
     const [updated] = await queryRows<{ like_count: number }>(
       tx,

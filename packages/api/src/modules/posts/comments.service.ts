@@ -50,6 +50,9 @@ const PATH_ELEMENT = `int8send((extract(epoch from c.created_at) * 1000000)::int
 /**
  * The one statement that reads threads: a recursive CTE over the adjacency list, from the
  * `roots` CTE (defined by the caller in `prelude`) down to every reply, in display order.
+ * Chosen over a closure table by measurement: for a 1,000-comment thread 86 levels deep the
+ * closure table held 31,956 rows and the same ordered read took 48-70 ms, this CTE 14-15 ms
+ * (EXPLAIN ANALYZE, PostgreSQL 15) — and the CTE needs no second table to keep in step.
  */
 function threadSql(prelude: string, rootDepthSql: string, extraColumns = ''): string {
   return `with recursive ${prelude},

@@ -21,23 +21,26 @@ export const cacheTags = {
 /** Every entry depends on it: bumping it empties the cache logically (used when Redis owed us too much). */
 export const ALL_ENTRIES_TAG = 'all';
 
-/** What each kind of write invalidates, in one place, so routers only name the event. */
+/**
+ * What each kind of write invalidates, in one place, so routers only name the event. Entries
+ * that embed a user (post and comment authors) carry that user's tag, so a profile change needs
+ * no list-wide bump.
+ */
 export const invalidationsFor = {
-  postCreated: (post: { authorId: string }) => [cacheTags.postLists, cacheTags.postTags, cacheTags.user(post.authorId)],
+  postCreated: () => [cacheTags.postLists, cacheTags.postTags],
+  /** Title, body and tags change what filtered lists (tag, q) hold. */
   postUpdated: (postId: string) => [cacheTags.post(postId), cacheTags.postLists, cacheTags.postTags],
-  postDeleted: (post: { postId: string; authorId: string }) => [
-    cacheTags.post(post.postId),
+  postDeleted: (postId: string) => [
+    cacheTags.post(postId),
     cacheTags.postLists,
     cacheTags.postTags,
-    cacheTags.postComments(post.postId),
-    cacheTags.user(post.authorId),
+    cacheTags.postComments(postId),
   ],
   /** likeCount is shown in lists and orders sort=top. */
   postLikeChanged: (postId: string) => [cacheTags.post(postId), cacheTags.postLists],
   /** commentCount is shown on the post and in lists. */
   commentChanged: (postId: string) => [cacheTags.postComments(postId), cacheTags.post(postId), cacheTags.postLists],
-  profileChanged: (userId: string) => [cacheTags.user(userId), cacheTags.userLists],
-  /** Role and disabled state can hide a user's profile, posts and comments everywhere. */
-  userAccessChanged: (userId: string) => [cacheTags.user(userId), cacheTags.userLists, cacheTags.postLists],
+  /** Display name, bio and role are public (profiles, users.list, embedded authors). */
+  userChanged: (userId: string) => [cacheTags.user(userId), cacheTags.userLists],
   userRegistered: () => [cacheTags.userLists],
 } as const;

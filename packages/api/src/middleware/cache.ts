@@ -57,24 +57,25 @@ export function cached<TInput, TOutput>(options: CachedOptions<TInput, TOutput>)
   );
 }
 
-export interface InvalidatesOptions<TInput, TOutput> {
-  /** The procedure's output schema: types the value for `tags`. */
-  output: z.ZodType<TOutput>;
+export interface InvalidatesOptions<TInput, TResult> {
+  /** What the resolver returns (or the part of it the tags need). */
+  result: z.ZodType<TResult>;
   /** The tags the write changed, usually one of `invalidationsFor.*` (cache/tags.ts). */
-  tags: (args: { input: TInput; output: TOutput; ctx: ProcedureContext }) => readonly string[];
+  tags: (args: { input: TInput; result: TResult; ctx: ProcedureContext }) => readonly string[];
 }
 
 /**
  * Invalidates cache tags after a mutation succeeded, i.e. after its transaction committed, and
  * before the response leaves: the caller's next read, on any instance, sees the write. Place it
- * after `.input()` and before `.output()`.
+ * last, after `.output()`: it sees what the resolver returned, which may say more than the
+ * response does (e.g. the post a deleted comment belonged to).
  */
-export function invalidates<TInput, TOutput>(options: InvalidatesOptions<TInput, TOutput>) {
+export function invalidates<TInput, TResult>(options: InvalidatesOptions<TInput, TResult>) {
   return experimental_standaloneMiddleware<{ ctx: ProcedureContext; input: TInput }>().create(
     async ({ ctx, input, next }) => {
       const result = await next();
       if (result.ok) {
-        await ctx.deps.cache.invalidate(options.tags({ input, output: options.output.parse(result.data), ctx }));
+        await ctx.deps.cache.invalidate(options.tags({ input, result: options.result.parse(result.data), ctx }));
       }
       return result;
     },

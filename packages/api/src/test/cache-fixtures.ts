@@ -65,8 +65,8 @@ export function cacheTestRouter(probe: ProfileProbe) {
       }),
     rename: publicProcedure
       .input(z.strictObject({ id: z.uuid(), displayName: z.string().min(1).max(64) }))
-      .use(invalidates({ output: profileOutput, tags: ({ output }) => invalidationsFor.profileChanged(output.id) }))
       .output(profileOutput)
+      .use(invalidates({ result: profileOutput, tags: ({ result }) => invalidationsFor.userChanged(result.id) }))
       .mutation(async ({ ctx, input }) => {
         await ctx.em.transactional(async (tx) => {
           await tx

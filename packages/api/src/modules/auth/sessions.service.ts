@@ -103,3 +103,18 @@ export async function revokeSessionFamily(
   );
   return result.affectedRows;
 }
+
+/** Ends the family the given session row belongs to (logout of the current sign-in). */
+export async function revokeFamilyOfSession(
+  em: EntityManager,
+  sessionId: string,
+  reason: SessionRevokeReason,
+): Promise<number> {
+  const result = await em.execute<{ affectedRows: number }>(
+    `update sessions set revoked_at = ?, revoked_reason = ?
+     where family_id = (select family_id from sessions where id = ?) and revoked_at is null`,
+    [new Date(), reason.slice(0, 32), sessionId],
+    'run',
+  );
+  return result.affectedRows;
+}

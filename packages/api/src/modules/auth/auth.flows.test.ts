@@ -2,13 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { User } from '@inkwell/db';
 import argon2 from 'argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  callTrpc,
-  createSignedInUser,
-  latestMailedToken,
-  outboxEventsFor,
-  signInAs,
-} from '../../test/auth-helpers.js';
+import { callTrpc, createSignedInUser, latestMailedToken, outboxEventsFor, signInAs } from '../../test/auth-helpers.js';
 import { startTestApi, type TestApi } from '../../test/harness.js';
 
 const unique = () => randomBytes(5).toString('hex');
@@ -34,7 +28,13 @@ describe('auth: accounts, email tokens and passwords (real HTTP)', () => {
   };
   const newAccount = (overrides: Record<string, unknown> = {}) => {
     const id = unique();
-    return { email: `acct_${id}@example.com`, username: `acct_${id}`, displayName: 'Acct', password: `pw-${id}-long!`, ...overrides };
+    return {
+      email: `acct_${id}@example.com`,
+      username: `acct_${id}`,
+      displayName: 'Acct',
+      password: `pw-${id}-long!`,
+      ...overrides,
+    };
   };
 
   it('register → verify → login: normalized email, argon2id at the floor cost, mails via the outbox', async () => {
@@ -91,11 +91,18 @@ describe('auth: accounts, email tokens and passwords (real HTTP)', () => {
   });
 
   it('rejects unknown keys such as role and emailVerifiedAt, and applies none of them', async () => {
-    for (const extra of [{ role: 'admin' }, { emailVerifiedAt: new Date().toISOString() }, { id: crypto.randomUUID() }]) {
+    for (const extra of [
+      { role: 'admin' },
+      { emailVerifiedAt: new Date().toISOString() },
+      { id: crypto.randomUUID() },
+    ]) {
       const account = newAccount(extra);
       const res = await call('auth.register', account);
       expect(res.status).toBe(400);
-      expect(res.error?.data).toMatchObject({ code: 'BAD_REQUEST', issues: [expect.objectContaining({ code: 'unrecognized_keys' })] });
+      expect(res.error?.data).toMatchObject({
+        code: 'BAD_REQUEST',
+        issues: [expect.objectContaining({ code: 'unrecognized_keys' })],
+      });
       expect(await storedUser(account.email)).toBeNull();
     }
     const user = await createSignedInUser(api);
@@ -111,7 +118,9 @@ describe('auth: accounts, email tokens and passwords (real HTTP)', () => {
     for (const common of ['qwerty123456', '1qaz2wsx3edc', 'LeaveMeAlone']) {
       const res = await call('auth.register', newAccount({ password: common }));
       expect(res.status).toBe(400);
-      expect(res.error?.data).toMatchObject({ issues: [{ path: 'password', message: expect.stringMatching(/common/) }] });
+      expect(res.error?.data).toMatchObject({
+        issues: [{ path: 'password', message: expect.stringMatching(/common/) }],
+      });
     }
     const longest = newAccount({ password: 'y'.repeat(256) });
     expect((await call('auth.register', longest)).status).toBe(200);
@@ -128,7 +137,9 @@ describe('auth: accounts, email tokens and passwords (real HTTP)', () => {
     for (const username of ['ab', 'bad-name', 'has space', 'x'.repeat(33), 'émile']) {
       const res = await call('auth.register', newAccount({ username }));
       expect(res.status).toBe(400);
-      expect(res.error?.data).toMatchObject({ issues: expect.arrayContaining([expect.objectContaining({ path: 'username' })]) });
+      expect(res.error?.data).toMatchObject({
+        issues: expect.arrayContaining([expect.objectContaining({ path: 'username' })]),
+      });
     }
     expect((await call('auth.register', newAccount({ displayName: '   ' }))).status).toBe(400);
     expect((await call('auth.register', newAccount({ displayName: 'd'.repeat(65) }))).status).toBe(400);
@@ -137,7 +148,10 @@ describe('auth: accounts, email tokens and passwords (real HTTP)', () => {
     expect((await call('auth.register', first)).status).toBe(200);
     const clash = await call('auth.register', newAccount({ username: first.username.toUpperCase() }));
     expect(clash.status).toBe(409);
-    expect(clash.error?.data).toMatchObject({ code: 'CONFLICT', issues: [{ path: 'username', message: expect.any(String) }] });
+    expect(clash.error?.data).toMatchObject({
+      code: 'CONFLICT',
+      issues: [{ path: 'username', message: expect.any(String) }],
+    });
   });
 
   it('a taken email (any case) gets the same answer as a fresh one and sends nothing', async () => {
@@ -191,7 +205,9 @@ describe('auth: accounts, email tokens and passwords (real HTTP)', () => {
       .getConnection()
       .execute(`update email_tokens set expires_at = now() - interval '1 second'`);
     expect((await call('auth.verifyEmail', { token: verifyToken })).status).toBe(400);
-    expect((await call('auth.resetPassword', { token: resetToken, newPassword: 'a brand new secret' })).status).toBe(400);
+    expect((await call('auth.resetPassword', { token: resetToken, newPassword: 'a brand new secret' })).status).toBe(
+      400,
+    );
     // A made-up token is refused the same way.
     expect((await call('auth.verifyEmail', { token: randomBytes(32).toString('base64url') })).status).toBe(400);
   });
@@ -243,13 +259,25 @@ describe('auth: accounts, email tokens and passwords (real HTTP)', () => {
   it('changePassword: needs the current password, keeps this sign-in, ends the others', async () => {
     const user = await createSignedInUser(api);
     const other = await signInAs(api, user.email, user.password);
-    const wrong = await call('auth.changePassword', { currentPassword: 'not it at all', newPassword: 'the next secret' }, user.authHeader);
+    const wrong = await call(
+      'auth.changePassword',
+      { currentPassword: 'not it at all', newPassword: 'the next secret' },
+      user.authHeader,
+    );
     expect(wrong.status).toBe(400);
     expect(wrong.error?.data).toMatchObject({ issues: [{ path: 'currentPassword', message: expect.any(String) }] });
-    const common = await call('auth.changePassword', { currentPassword: user.password, newPassword: 'qwerty123456' }, user.authHeader);
+    const common = await call(
+      'auth.changePassword',
+      { currentPassword: user.password, newPassword: 'qwerty123456' },
+      user.authHeader,
+    );
     expect(common.status).toBe(400);
 
-    const ok = await call('auth.changePassword', { currentPassword: user.password, newPassword: 'the next secret' }, user.authHeader);
+    const ok = await call(
+      'auth.changePassword',
+      { currentPassword: user.password, newPassword: 'the next secret' },
+      user.authHeader,
+    );
     expect(ok.status).toBe(200);
     expect((await callTrpc(api, 'auth.me', { type: 'query', headers: user.authHeader })).status).toBe(200);
     expect((await callTrpc(api, 'auth.me', { type: 'query', headers: other.authHeader })).status).toBe(401);
@@ -273,7 +301,12 @@ describe('auth: accounts, email tokens and passwords (real HTTP)', () => {
 
   it('re-hashes on login when the stored hash is below the configured cost', async () => {
     const user = await createSignedInUser(api);
-    const weak = await argon2.hash(user.password, { type: argon2.argon2id, memoryCost: 8192, timeCost: 1, parallelism: 1 });
+    const weak = await argon2.hash(user.password, {
+      type: argon2.argon2id,
+      memoryCost: 8192,
+      timeCost: 1,
+      parallelism: 1,
+    });
     await api.deps.orm.em.fork().nativeUpdate(User, { email: user.email }, { passwordHash: weak });
     expect((await call('auth.login', { email: user.email, password: user.password })).status).toBe(200);
     expect(await storedHash(user.email)).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
@@ -282,7 +315,11 @@ describe('auth: accounts, email tokens and passwords (real HTTP)', () => {
 
   it('a bad access token fails public procedures too (401), with the one error shape', async () => {
     const user = await createSignedInUser(api);
-    const res = await call('auth.login', { email: user.email, password: user.password }, { authorization: 'Bearer not.a.jwt' });
+    const res = await call(
+      'auth.login',
+      { email: user.email, password: user.password },
+      { authorization: 'Bearer not.a.jwt' },
+    );
     expect(res.status).toBe(401);
     expect(res.error?.data).toMatchObject({ code: 'UNAUTHORIZED', requestId: res.headers.get('x-request-id') });
     expect(JSON.stringify(res.error)).not.toContain('stack');

@@ -32,7 +32,13 @@ export const authRouter = {
 
   verifyEmail: publicProcedure
     .meta({
-      openapi: { method: 'POST', path: '/auth/verify-email', tags, summary: 'Confirm an email address', protect: false },
+      openapi: {
+        method: 'POST',
+        path: '/auth/verify-email',
+        tags,
+        summary: 'Confirm an email address',
+        protect: false,
+      },
     })
     .input(verifyEmailInput)
     .output(okOutput)

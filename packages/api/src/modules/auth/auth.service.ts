@@ -44,7 +44,10 @@ import { generateOpaqueToken, hashOpaqueToken } from './tokens.js';
 export type AuthCtx = Context & { em: EntityManager };
 export type AuthedCtx = AuthCtx & { viewer: Viewer };
 
-type UserRow = Pick<IUser, 'id' | 'email' | 'username' | 'displayName' | 'bio' | 'role' | 'emailVerifiedAt' | 'createdAt'>;
+type UserRow = Pick<
+  IUser,
+  'id' | 'email' | 'username' | 'displayName' | 'bio' | 'role' | 'emailVerifiedAt' | 'createdAt'
+>;
 
 export function toMeDto(user: UserRow): MeDto {
   return {
@@ -132,7 +135,7 @@ async function consumeEmailToken(tx: EntityManager, token: string, purpose: Emai
   return row?.user_id ?? null;
 }
 
-/** Answers no earlier than `uniformResponseMs` after `startedAt` (known and unknown addresses look alike). */
+/** Answers no earlier than `uniformResponseMs` after `startedAt`, so known and unknown addresses look alike. */
 async function uniformDelay(ctx: AuthCtx, startedAt: number): Promise<void> {
   const remaining = ctx.deps.config.auth.uniformResponseMs - (performance.now() - startedAt);
   if (remaining > 0) await sleep(remaining);
@@ -145,9 +148,11 @@ const ACCEPTED_REGISTRATION = {
 
 /**
  * Creates an unverified account and mails a verification link. A taken email gets the same
- * answer and the same work (the password is hashed either way) and nothing is sent.
+ * answer, nothing is sent, and the answer takes as long (the password is hashed either way and
+ * both answers wait for the uniform floor, which covers the extra inserts of a real sign-up).
  */
 export async function register(ctx: AuthCtx, input: RegisterInput) {
+  const startedAt = performance.now();
   const { auth } = ctx.deps.config;
   await consumeRateLimit(ctx, 'registerIp', ipOf(ctx));
   await consumeRateLimit(ctx, 'registerAddress', input.email);
@@ -161,37 +166,44 @@ export async function register(ctx: AuthCtx, input: RegisterInput) {
   if (taken.some((row) => row.username_taken)) {
     throw fieldError('CONFLICT', 'username', 'This username is taken');
   }
-  if (taken.some((row) => row.email_taken)) return ACCEPTED_REGISTRATION;
-
-  try {
-    await ctx.em.transactional(async (tx) => {
-      const user = tx.create(User, {
-        email: input.email,
-        username: input.username,
-        displayName: input.displayName,
-        passwordHash,
-        emailVerifiedAt: null,
-        disabledAt: null,
-      });
-      await tx.flush();
-      const token = await issueEmailToken(tx, auth.verifyEmailTokenTtlSeconds, user.id, 'verify-email');
-      addOutboxEvent(
-        tx,
-        {
-          type: 'mail.verify-email',
-          payload: { userId: user.id, email: user.email, displayName: user.displayName, token },
-        },
-        ctx.requestId,
-      );
-    });
-  } catch (error) {
-    // A concurrent registration won the race for the same email or username.
-    const constraint = violatedUniqueConstraint(error);
-    if (constraint === 'users_username_lower_unique') throw fieldError('CONFLICT', 'username', 'This username is taken');
-    if (constraint === 'users_email_lower_unique') return ACCEPTED_REGISTRATION;
-    throw error;
+  if (!taken.some((row) => row.email_taken)) {
+    try {
+      await createAccount(ctx, input, passwordHash);
+    } catch (error) {
+      // A concurrent registration won the race for the same email or username.
+      const constraint = violatedUniqueConstraint(error);
+      if (constraint === 'users_username_lower_unique') {
+        throw fieldError('CONFLICT', 'username', 'This username is taken');
+      }
+      if (constraint !== 'users_email_lower_unique') throw error;
+    }
   }
+  await uniformDelay(ctx, startedAt);
   return ACCEPTED_REGISTRATION;
+}
+
+async function createAccount(ctx: AuthCtx, input: RegisterInput, passwordHash: string): Promise<void> {
+  const { auth } = ctx.deps.config;
+  await ctx.em.transactional(async (tx) => {
+    const user = tx.create(User, {
+      email: input.email,
+      username: input.username,
+      displayName: input.displayName,
+      passwordHash,
+      emailVerifiedAt: null,
+      disabledAt: null,
+    });
+    await tx.flush();
+    const token = await issueEmailToken(tx, auth.verifyEmailTokenTtlSeconds, user.id, 'verify-email');
+    addOutboxEvent(
+      tx,
+      {
+        type: 'mail.verify-email',
+        payload: { userId: user.id, email: user.email, displayName: user.displayName, token },
+      },
+      ctx.requestId,
+    );
+  });
 }
 
 export async function verifyEmail(ctx: AuthCtx, input: { token: string }) {
@@ -226,7 +238,10 @@ export async function resendVerification(ctx: AuthCtx, input: { email: string })
     const token = await issueEmailToken(tx, auth.verifyEmailTokenTtlSeconds, user.id, 'verify-email');
     addOutboxEvent(
       tx,
-      { type: 'mail.verify-email', payload: { userId: user.id, email: user.email, displayName: user.displayName, token } },
+      {
+        type: 'mail.verify-email',
+        payload: { userId: user.id, email: user.email, displayName: user.displayName, token },
+      },
       ctx.requestId,
     );
   });
@@ -497,7 +512,8 @@ export async function sessions(ctx: AuthedCtx, input: SessionsInput) {
   }
   return {
     items,
-    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
   };
 }
 

@@ -147,13 +147,20 @@ describe('auth: refresh rotation, logout and sessions (real HTTP)', () => {
 
     const list = await callTrpc(api, 'auth.sessions', { type: 'query', headers: alice.authHeader });
     expect(list.status).toBe(200);
-    const sessions = list.data as { items: { id: string; current: boolean; userAgent: string | null }[]; nextCursor: string | null };
+    const sessions = list.data as {
+      items: { id: string; current: boolean; userAgent: string | null }[];
+      nextCursor: string | null;
+    };
     expect(sessions.items).toHaveLength(2);
     expect(sessions.items.filter((s) => s.current)).toHaveLength(1);
     expect(sessions.nextCursor).toBeNull();
     expect(JSON.stringify(sessions)).not.toMatch(/token|hash/i);
 
-    const firstPage = await callTrpc(api, 'auth.sessions', { type: 'query', input: { limit: 1 }, headers: alice.authHeader });
+    const firstPage = await callTrpc(api, 'auth.sessions', {
+      type: 'query',
+      input: { limit: 1 },
+      headers: alice.authHeader,
+    });
     const page1 = firstPage.data as typeof sessions;
     expect(page1.items).toHaveLength(1);
     expect(page1.nextCursor).toEqual(expect.any(String));
@@ -166,7 +173,9 @@ describe('auth: refresh rotation, logout and sessions (real HTTP)', () => {
     ).data as typeof sessions;
     expect(page2.items).toHaveLength(1);
     expect(page2.nextCursor).toBeNull();
-    expect(new Set([...page1.items, ...page2.items].map((s) => s.id))).toEqual(new Set(sessions.items.map((s) => s.id)));
+    expect(new Set([...page1.items, ...page2.items].map((s) => s.id))).toEqual(
+      new Set(sessions.items.map((s) => s.id)),
+    );
 
     const laptop = sessions.items.find((s) => !s.current);
     expect(laptop).toBeDefined();
@@ -186,7 +195,9 @@ describe('auth: refresh rotation, logout and sessions (real HTTP)', () => {
     expect((await refresh(api, aliceLaptop.refreshToken)).status).toBe(401);
     expect((await me(alice.authHeader.authorization)).status).toBe(200);
     // Already ended: nothing to revoke.
-    expect((await callTrpc(api, 'auth.revokeSession', { input: { id: laptopId }, headers: alice.authHeader })).status).toBe(404);
+    expect(
+      (await callTrpc(api, 'auth.revokeSession', { input: { id: laptopId }, headers: alice.authHeader })).status,
+    ).toBe(404);
   });
 
   it('session listing survives refresh: the id is the stable family id', async () => {

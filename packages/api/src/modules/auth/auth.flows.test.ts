@@ -54,6 +54,8 @@ describe('auth: accounts, email tokens and passwords (real HTTP)', () => {
     const mails = await outboxEventsFor(api, 'mail.verify-email', email);
     expect(mails).toHaveLength(1);
     expect(mails[0]?.requestId).toBe(res.headers.get('x-request-id'));
+    // No link built from request headers: the worker builds it from PUBLIC_URL.
+    expect(Object.keys(mails[0]?.payload ?? {}).sort()).toEqual(['displayName', 'email', 'token', 'userId']);
     const token = mails[0]?.payload.token;
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // Only the hash is stored.

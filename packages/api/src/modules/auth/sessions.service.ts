@@ -75,7 +75,8 @@ export async function revokeUserSessions(
   const params: unknown[] = [new Date(), reason.slice(0, 32), userId];
   let except = '';
   if (options.exceptSessionId) {
-    except = 'and family_id <> coalesce((select family_id from sessions where id = ?), family_id)';
+    // `is distinct from`: an unknown session id excepts nothing (null never matches a family).
+    except = 'and family_id is distinct from (select family_id from sessions where id = ?)';
     params.push(options.exceptSessionId);
   }
   const result = await em.execute<{ affectedRows: number }>(

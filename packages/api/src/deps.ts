@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { cacheKeys } from './cache/keys.js';
 import { createCacheMetrics } from './cache/metrics.js';
 import { QueryCache } from './cache/query-cache.js';
-import { createCacheRedis, waitUntilReady } from './cache/redis.js';
+import { createCacheRedis } from './cache/redis.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -39,8 +39,6 @@ export async function createDeps(config: Config, logger: Logger = createLogger(c
   const cacheRedis = config.cache.enabled
     ? createCacheRedis({ url: config.cache.redisUrl, timeoutMs: config.cache.timeoutMs })
     : null;
-  // Not fatal: without it the api serves from PostgreSQL until the cache Redis comes up.
-  if (cacheRedis) await waitUntilReady(cacheRedis, config.readinessTimeoutMs);
   const cache = new QueryCache({
     enabled: config.cache.enabled,
     redis: cacheRedis,
@@ -48,6 +46,8 @@ export async function createDeps(config: Config, logger: Logger = createLogger(c
     metrics: createCacheMetrics(metricsRegistry),
     logger,
   });
+  // Bounded and not fatal: without it the api serves from PostgreSQL until the cache Redis is up.
+  await cache.waitUntilConnected(config.readinessTimeoutMs);
   return { config, logger, orm, redis, cache, metricsRegistry };
 }
 

@@ -1,5 +1,6 @@
 import { freePort, type ScratchRedis, startScratchRedis, waitFor } from '@inkwell/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSignedInUser } from '../test/auth-helpers.js';
 import {
   cacheTestFastPathRoutes,
   cacheTestRouter,
@@ -10,6 +11,7 @@ import {
 } from '../test/cache-fixtures.js';
 import { startTestApi, type TestApi } from '../test/harness.js';
 import { startTcpProxy, type TcpProxy } from '../test/tcp-proxy.js';
+import { trpcClient } from '../test/trpc-client.js';
 
 const CACHE_TIMEOUT_MS = 50;
 /** Timeout plus a generous allowance for a loaded CI machine; what matters is "not seconds". */
@@ -133,5 +135,58 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('cache Redis failures (fa
     } finally {
       await closed.close();
     }
+  });
+});
+
+describe.skipIf(process.env.CACHE_ENABLED === 'false')('every cached procedure with its cache Redis hung', () => {
+  let realProxy: TcpProxy;
+  let real: TestApi;
+  beforeAll(async () => {
+    realProxy = await startTcpProxy(scratch.port);
+    real = await startTestApi({
+      shareWith: api,
+      env: { CACHE_REDIS_URL: realProxy.url, CACHE_TIMEOUT_MS: String(CACHE_TIMEOUT_MS) },
+    });
+  });
+  afterAll(async () => {
+    await real?.close();
+    await realProxy?.close();
+  });
+
+  it('answers each one correctly from PostgreSQL within the budget', async () => {
+    const author = await createSignedInUser(real);
+    const writer = trpcClient(real, author, { batch: false });
+    const post = await writer.posts.create.mutate({ title: 'Hung', body: 'Body', tags: ['hung'] });
+    const comment = await writer.posts.comments.create.mutate({ postId: post.id, body: 'A comment' });
+    await writer.posts.like.mutate({ id: post.id });
+
+    const anonymous = trpcClient(real, null, { batch: false });
+    const reads: Record<string, (client: typeof anonymous) => Promise<unknown>> = {
+      'posts.list': (client) => client.posts.list.query({}),
+      'posts.byId': (client) => client.posts.byId.query({ id: post.id }),
+      'posts.tags': (client) => client.posts.tags.query({}),
+      'posts.comments.list': (client) => client.posts.comments.list.query({ postId: post.id }),
+      'posts.comments.thread': (client) => client.posts.comments.thread.query({ id: comment.id }),
+      'users.list': (client) => client.users.list.query({}),
+      'users.byId': (client) => client.users.byId.query({ id: author.userId }),
+      'users.byUsername': (client) => client.users.byUsername.query({ username: author.username }),
+      'users.posts': (client) => client.users.posts.query({ id: author.userId }),
+    };
+    const healthy = new Map<string, unknown>();
+    for (const [name, read] of Object.entries(reads)) {
+      await read(anonymous);
+      healthy.set(name, await read(anonymous)); // a hit
+    }
+    const personal = await trpcClient(real, author, { batch: false }).posts.byId.query({ id: post.id });
+    expect(personal.likedByMe).toBe(true);
+
+    realProxy.setMode('blackhole');
+    for (const [name, read] of Object.entries(reads)) {
+      const started = performance.now();
+      expect(await read(anonymous), name).toEqual(healthy.get(name));
+      expect(performance.now() - started, name).toBeLessThan(ANSWER_BUDGET_MS);
+    }
+    expect((await trpcClient(real, author, { batch: false }).posts.byId.query({ id: post.id })).likedByMe).toBe(true);
+    realProxy.setMode('pass');
   });
 });

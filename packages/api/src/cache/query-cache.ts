@@ -79,6 +79,21 @@ export class QueryCache {
     });
   }
 
+  /** Waits (at most `budgetMs`) for the first connection, so a starting api does not fail open needlessly. */
+  async waitUntilConnected(budgetMs: number): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        redis.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, budgetMs);
+      redis.once('ready', done);
+    });
+  }
+
   /** Looks an entry up and checks its tag versions, in one round trip. Never throws. */
   async read(procedure: string, key: string, options: { countHitsOnly?: boolean } = {}): Promise<CacheReadResult> {
     // While this process owes Redis an invalidation, its own entries may be stale: skip them.

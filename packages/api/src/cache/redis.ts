@@ -23,17 +23,3 @@ export function createCacheRedis(options: CacheRedisOptions): Redis {
   });
   return redis;
 }
-
-/** Waits (bounded) for the first connection, so a starting api does not fail open needlessly. */
-export async function waitUntilReady(redis: Redis, budgetMs: number): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      redis.off('ready', done);
-      resolve();
-    };
-    const timer = setTimeout(done, budgetMs);
-    redis.once('ready', done);
-  });
-}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedInUser, type SignedInUser } from '../test/auth-helpers.js';
+import { counterValue } from '../test/cache-fixtures.js';
 import { startTestApi, type TestApi } from '../test/harness.js';
 import { httpFailure, trpcClient } from '../test/trpc-client.js';
 
@@ -207,5 +208,28 @@ describe('a read after a write sees the write, on every instance', () => {
       const tags = await anonymous(on).posts.tags.query({});
       expect(tags.items.map((tag) => tag.name)).not.toContain('other-tag');
     }
+  });
+});
+
+describe.skipIf(process.env.CACHE_ENABLED === 'false')('posts.byId through the fast path', () => {
+  it('answers an anonymous hit with the same bytes as the tRPC adapter, and never a personal answer', async () => {
+    const writer = await createSignedInUser(api);
+    const post = await as(api, writer).posts.create.mutate({ title: 'Bytes', body: 'é <b> "q"\n', tags: ['bytes'] });
+    await as(api, writer).posts.like.mutate({ id: post.id });
+    const url = `${api.url}/trpc/posts.byId?input=${encodeURIComponent(JSON.stringify({ id: post.id }))}`;
+    const fastHits = () => counterValue(api.deps.metricsRegistry, 'inkwell_cache_fast_path_hits_total');
+
+    const miss = await (await fetch(url)).text();
+    const before = await fastHits();
+    const fast = await (await fetch(url)).text();
+    expect(await fastHits()).toBe(before + 1);
+    const viaAdapter = await (await fetch(url, { headers: { cookie: 'unrelated=1' } })).text();
+    const personal = await (await fetch(url, { headers: writer.authHeader })).text();
+    expect(await fastHits()).toBe(before + 1);
+
+    expect(fast).toBe(miss);
+    expect(fast).toBe(viaAdapter);
+    expect(JSON.parse(fast)).toMatchObject({ result: { data: { id: post.id, likeCount: 1, likedByMe: false } } });
+    expect(JSON.parse(personal)).toMatchObject({ result: { data: { id: post.id, likedByMe: true } } });
   });
 });

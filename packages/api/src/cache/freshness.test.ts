@@ -10,34 +10,39 @@ import { httpFailure, trpcClient } from '../test/trpc-client.js';
  * is first made once before the write, so it is a cache entry (or would be a stale one).
  */
 
-let api: TestApi;
-let other: TestApi;
-let author: SignedInUser;
-let admin: SignedInUser;
-let reader: SignedInUser;
-
-beforeAll(async () => {
-  api = await startTestApi();
-  other = await startTestApi({ shareWith: api });
-  author = await createSignedInUser(api);
-  admin = await createSignedInUser(api, { role: 'admin' });
-  reader = await createSignedInUser(api);
-});
-afterAll(async () => {
-  await other?.close();
-  await api?.close();
-});
-
 /** Unbatched clients: one GET per read, so anonymous posts.byId reads take the fast path. */
 const anonymous = (on: TestApi) => trpcClient(on, null, { batch: false });
 const as = (on: TestApi, user: SignedInUser) => trpcClient(on, user, { batch: false });
 
-/** The same read on both instances, both times (before and after the write). */
-async function onBoth<T>(read: (on: TestApi) => Promise<T>): Promise<[T, T]> {
-  return [await read(api), await read(other)];
-}
+// With the cache off the same writes and reads must give the same answers (the suite also runs
+// whole with CACHE_ENABLED=false: `pnpm test:cache-off`).
+describe.each<{ cache: string; env: Record<string, string> }>([
+  { cache: 'on', env: {} },
+  { cache: 'off', env: { CACHE_ENABLED: 'false' } },
+])('cache $cache: a read after a write sees the write, on every instance', ({ env }) => {
+  let api: TestApi;
+  let other: TestApi;
+  let author: SignedInUser;
+  let admin: SignedInUser;
+  let reader: SignedInUser;
 
-describe('a read after a write sees the write, on every instance', () => {
+  beforeAll(async () => {
+    api = await startTestApi({ env });
+    other = await startTestApi({ shareWith: api, env });
+    author = await createSignedInUser(api);
+    admin = await createSignedInUser(api, { role: 'admin' });
+    reader = await createSignedInUser(api);
+  });
+  afterAll(async () => {
+    await other?.close();
+    await api?.close();
+  });
+
+  /** The same read on both instances, both times (before and after the write). */
+  async function onBoth<T>(read: (on: TestApi) => Promise<T>): Promise<[T, T]> {
+    return [await read(api), await read(other)];
+  }
+
   let postId: string;
   let commentId: string;
   let replyId: string;
@@ -186,13 +191,13 @@ describe('a read after a write sees the write, on every instance', () => {
   it('auth.register → users.list', async () => {
     await onBoth((on) => anonymous(on).users.list.query({ limit: 100 }));
     await anonymous(other).auth.register.mutate({
-      email: 'newcomer@example.com',
-      username: 'newcomer',
+      email: `newcomer-${env.CACHE_ENABLED ?? 'on'}@example.com`,
+      username: `newcomer_${env.CACHE_ENABLED ?? 'on'}`,
       displayName: 'Newcomer',
       password: 'a long and unusual passphrase 42',
     });
     for (const page of await onBoth((on) => anonymous(on).users.list.query({ limit: 100 }))) {
-      expect(page.items.map((user) => user.username)).toContain('newcomer');
+      expect(page.items.map((user) => user.username)).toContain(`newcomer_${env.CACHE_ENABLED ?? 'on'}`);
     }
   });
 
@@ -212,6 +217,14 @@ describe('a read after a write sees the write, on every instance', () => {
 });
 
 describe.skipIf(process.env.CACHE_ENABLED === 'false')('posts.byId through the fast path', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
   it('answers an anonymous hit with the same bytes as the tRPC adapter, and never a personal answer', async () => {
     const writer = await createSignedInUser(api);
     const post = await as(api, writer).posts.create.mutate({ title: 'Bytes', body: 'é <b> "q"\n', tags: ['bytes'] });

@@ -89,7 +89,17 @@ export function createWorkerMetrics(sources: WorkerMetricsSources) {
     },
   });
 
-  return { registry, jobsCompleted, jobsFailed, jobsRetried, mailsSent, mailsFailed, mailsResent, relayed, relayErrors };
+  return {
+    registry,
+    jobsCompleted,
+    jobsFailed,
+    jobsRetried,
+    mailsSent,
+    mailsFailed,
+    mailsResent,
+    relayed,
+    relayErrors,
+  };
 }
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

@@ -36,7 +36,9 @@ export async function claimDelivery(
     [eventId, staleAfterMs],
   );
   if (reclaimed.length) return { kind: 'reclaimed' };
-  const [row] = await em.execute<{ state: string }[]>('select state from mail_deliveries where event_id = ?', [eventId]);
+  const [row] = await em.execute<{ state: string }[]>('select state from mail_deliveries where event_id = ?', [
+    eventId,
+  ]);
   return row?.state === 'sent' ? { kind: 'already-sent' } : { kind: 'in-progress' };
 }
 

@@ -2,8 +2,8 @@ import {
   type MailJobData,
   type MikroORM,
   mailJobDataSchema,
-  type OutboxMessage,
   OutboxEvent,
+  type OutboxMessage,
   parseOutboxMessage,
 } from '@inkwell/db';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
@@ -14,8 +14,8 @@ import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics.js';
 import { bullPrefix, MAIL_QUEUE_NAME, type MailJobResult, mailBackoff } from '../queue.js';
 import { claimDelivery, markDeliverySent, releaseDelivery } from './deliveries.js';
-import type { MailTransport } from './transport.js';
 import { renderMail } from './templates.js';
+import type { MailTransport } from './transport.js';
 
 export interface MailConsumerDeps {
   orm: MikroORM;

@@ -66,10 +66,12 @@ describe('mail delivery (outbox → BullMQ → SMTP)', () => {
     expect(parsed.html).toContain('Hi Reader 1,');
 
     await waitFor(async () => {
-      const [row] = await orm.em.fork().execute<{ state: string; token: string | null }[]>(
-        `select d.state, e.payload->>'token' as token from mail_deliveries d join outbox_events e on e.id = d.event_id where e.id = ?`,
-        [eventId],
-      );
+      const [row] = await orm.em
+        .fork()
+        .execute<{ state: string; token: string | null }[]>(
+          `select d.state, e.payload->>'token' as token from mail_deliveries d join outbox_events e on e.id = d.event_id where e.id = ?`,
+          [eventId],
+        );
       return row?.state === 'sent' && row.token === null;
     });
 
@@ -121,7 +123,10 @@ describe('mail delivery (outbox → BullMQ → SMTP)', () => {
   it('a 5xx refusal fails the job for good; it stays inspectable in the admin view and can be retried', async () => {
     peer.refuseWith(550);
     const [eventId] = await insertOutboxEvents(orm, [
-      { type: 'mail.welcome', payload: { userId: crypto.randomUUID(), email: 'gone@example.test', displayName: 'Gone' } },
+      {
+        type: 'mail.welcome',
+        payload: { userId: crypto.randomUUID(), email: 'gone@example.test', displayName: 'Gone' },
+      },
     ]);
     await waitFor(async () => (await worker.queue.getJob(eventId ?? ''))?.failedReason !== undefined);
     peer.refuseWith(null);
@@ -134,17 +139,27 @@ describe('mail delivery (outbox → BullMQ → SMTP)', () => {
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const listing = await fetch(`${base}/admin/queues/mail/failed?limit=10`, { headers: auth });
     expect(listing.status).toBe(200);
-    const body = (await listing.json()) as { counts: { failed: number }; items: { id: string; failedReason: string }[] };
+    const body = (await listing.json()) as {
+      counts: { failed: number };
+      items: { id: string; failedReason: string }[];
+    };
     expect(body.counts.failed).toBe(1);
     expect(body.items).toEqual([
-      expect.objectContaining({ id: eventId, eventId, name: 'mail.welcome', failedReason: expect.stringContaining('550') }),
+      expect.objectContaining({
+        id: eventId,
+        eventId,
+        name: 'mail.welcome',
+        failedReason: expect.stringContaining('550'),
+      }),
     ]);
     expect(metricValue(await metrics(), 'inkwell_worker_jobs_failed_total')).toBe(1);
 
     const retry = await fetch(`${base}/admin/queues/mail/jobs/${eventId}/retry`, { method: 'POST', headers: auth });
     expect(retry.status).toBe(200);
     await waitFor(() => mailTo('gone@example.test').length === 1);
-    expect((await fetch(`${base}/admin/queues/mail/jobs/${eventId}/retry`, { method: 'POST', headers: auth })).status).toBe(404);
+    expect(
+      (await fetch(`${base}/admin/queues/mail/jobs/${eventId}/retry`, { method: 'POST', headers: auth })).status,
+    ).toBe(404);
   });
 
   it('serves /healthz and Prometheus metrics on its own port', async () => {

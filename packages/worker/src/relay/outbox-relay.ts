@@ -63,10 +63,10 @@ export function startOutboxRelay(deps: OutboxRelayDeps) {
           'adding mail jobs',
         );
       } catch (error) {
-        await em.execute(
-          `update outbox_events set attempts = attempts + 1, last_error = ? where id in (${inList})`,
-          [`relay: ${errorMessage(error)}`, ...ids],
-        );
+        await em.execute(`update outbox_events set attempts = attempts + 1, last_error = ? where id in (${inList})`, [
+          `relay: ${errorMessage(error)}`,
+          ...ids,
+        ]);
         return { error };
       }
       await em.execute(

@@ -12,8 +12,8 @@ export type DeliveryClaim =
   | { kind: 'reclaimed' }
   /** Sent before: nothing to do. */
   | { kind: 'already-sent' }
-  /** Another attempt claimed it recently and may still be sending: try later. */
-  | { kind: 'in-progress' };
+  /** Another attempt claimed it recently and may still be sending: look again when it goes stale. */
+  | { kind: 'in-progress'; staleInMs: number };
 
 export async function claimDelivery(
   em: EntityManager,
@@ -36,10 +36,15 @@ export async function claimDelivery(
     [eventId, staleAfterMs],
   );
   if (reclaimed.length) return { kind: 'reclaimed' };
-  const [row] = await em.execute<{ state: string }[]>('select state from mail_deliveries where event_id = ?', [
-    eventId,
-  ]);
-  return row?.state === 'sent' ? { kind: 'already-sent' } : { kind: 'in-progress' };
+  const [row] = await em.execute<{ state: string; stale_in_ms: number }[]>(
+    `select state,
+            greatest(0, extract(epoch from claimed_at - clock_timestamp()) * 1000 + ?)::float8 as stale_in_ms
+     from mail_deliveries where event_id = ?`,
+    [staleAfterMs, eventId],
+  );
+  if (row?.state === 'sent') return { kind: 'already-sent' };
+  // Gone in between (its attempt failed and released it): the retry will claim it afresh.
+  return { kind: 'in-progress', staleInMs: row ? Math.ceil(row.stale_in_ms) : 0 };
 }
 
 /** Marks the delivery sent and blanks the raw token in the event's payload, in one transaction. */

@@ -6,7 +6,7 @@ import {
   type OutboxMessage,
   parseOutboxMessage,
 } from '@inkwell/db';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { WorkerConfig } from '../config.js';
@@ -35,7 +35,7 @@ const smtpErrorSchema = z.object({ responseCode: z.number().int() });
  *
  * Exactly-once: the delivery row is claimed before SMTP and marked sent after. A job whose
  * event was already sent completes without sending. A claim still `sending` belongs either to
- * an attempt in flight elsewhere (retry later) or to one that crashed mid-send: after
+ * an attempt in flight elsewhere (the job is parked until the claim would go stale) or to one that crashed mid-send: after
  * MAIL_CLAIM_STALE_MS it is taken over and the mail is sent again — the only way a duplicate
  * can happen, counted in inkwell_worker_mails_resent_after_stale_claim_total and logged.
  */
@@ -43,7 +43,7 @@ export function startMailConsumer(deps: MailConsumerDeps) {
   const { orm, connection, transport, config, logger, metrics } = deps;
   const messageIdHost = new URL(config.publicUrl).hostname || 'inkwell.invalid';
 
-  const send = async (job: Job<MailJobData, MailJobResult, string>): Promise<MailJobResult> => {
+  const send = async (job: Job<MailJobData, MailJobResult, string>, token?: string): Promise<MailJobResult> => {
     const data = mailJobDataSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError('job data is not { eventId }');
     const { eventId } = data.data;
@@ -64,7 +64,12 @@ export function startMailConsumer(deps: MailConsumerDeps) {
       log.info('mail already sent; nothing to do');
       return { outcome: 'already-sent' };
     }
-    if (claim.kind === 'in-progress') throw new Error('another attempt is sending this mail; retrying later');
+    if (claim.kind === 'in-progress') {
+      // Not a failed attempt: park the job until the claim is either marked sent or stale.
+      log.info({ retryInMs: claim.staleInMs }, 'another attempt holds this delivery; looking again later');
+      await job.moveToDelayed(Date.now() + claim.staleInMs + 250, token);
+      throw new DelayedError();
+    }
     if (claim.kind === 'reclaimed') {
       metrics.mailsResent.inc();
       log.warn('resending a mail whose earlier attempt crashed mid-send (possible duplicate)');
@@ -98,12 +103,13 @@ export function startMailConsumer(deps: MailConsumerDeps) {
     return { outcome: 'sent', messageId };
   };
 
-  const processor = async (job: Job<MailJobData, MailJobResult, string>): Promise<MailJobResult> => {
+  const processor = async (job: Job<MailJobData, MailJobResult, string>, token?: string): Promise<MailJobResult> => {
     try {
-      const result = await send(job);
+      const result = await send(job, token);
       metrics.jobsCompleted.inc();
       return result;
     } catch (error) {
+      if (error instanceof DelayedError) throw error;
       // attemptsMade counts earlier failed attempts while this one runs.
       const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (final) {

@@ -34,7 +34,7 @@ describe('mail delivery (outbox → BullMQ → SMTP)', () => {
         databaseUrl: db.url,
         smtpUrl: peer.url,
         redisPrefix,
-        extra: { MAIL_ATTEMPTS: '20', WORKER_ADMIN_TOKEN: ADMIN_TOKEN },
+        extra: { MAIL_ATTEMPTS: '20', WORKER_ADMIN_TOKEN: ADMIN_TOKEN, MAIL_CLAIM_STALE_MS: '1500' },
       }),
     );
     worker = await startWorker(config, createLogger(config));
@@ -162,12 +162,48 @@ describe('mail delivery (outbox → BullMQ → SMTP)', () => {
     ).toBe(404);
   });
 
+  /** Commits an event together with a delivery row, as a crashed or earlier attempt leaves it. */
+  const insertWithDelivery = async (index: number, state: 'sending' | 'sent') =>
+    orm.em.fork().transactional(async (em) => {
+      const [eventId = ''] = await insertOutboxEvents(em, [verifyEmailMessage(index)]);
+      await em.execute(
+        `insert into mail_deliveries (event_id, state, recipient, claimed_at, created_at)
+         values (?, ?, ?, clock_timestamp(), clock_timestamp())`,
+        [eventId, state, `reader${index}@example.test`],
+      );
+      return eventId;
+    });
+
+  it('a job for an event already sent completes without sending again', async () => {
+    const eventId = await insertWithDelivery(3, 'sent');
+    await waitFor(async () => (await worker.queue.getJob(eventId))?.finishedOn !== undefined);
+    expect((await worker.queue.getJob(eventId))?.returnvalue).toEqual({ outcome: 'already-sent' });
+    expect(mailTo('reader3@example.test')).toHaveLength(0);
+  });
+
+  it('a delivery left "sending" by a crashed attempt is parked until stale, then sent once and counted', async () => {
+    const before = await metrics();
+    const started = Date.now();
+    const eventId = await insertWithDelivery(4, 'sending');
+    await waitFor(() => mailTo('reader4@example.test').length > 0);
+    // Not before MAIL_CLAIM_STALE_MS (1.5 s): until then the claim may belong to a live attempt.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+    await waitFor(async () => (await worker.queue.getJob(eventId))?.finishedOn !== undefined);
+    expect(mailTo('reader4@example.test')).toHaveLength(1);
+    const after = await metrics();
+    const resent = 'inkwell_worker_mails_resent_after_stale_claim_total';
+    expect(metricValue(after, resent)).toBe(metricValue(before, resent) + 1);
+    // Parking is not a failed attempt.
+    const retried = 'inkwell_worker_jobs_retried_total';
+    expect(metricValue(after, retried)).toBe(metricValue(before, retried));
+  });
+
   it('serves /healthz and Prometheus metrics on its own port', async () => {
     const base = `http://127.0.0.1:${worker.httpPort}`;
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     const text = await metrics();
     expect(metricValue(text, 'inkwell_worker_jobs_completed_total')).toBeGreaterThanOrEqual(4);
-    expect(text).toMatch(/^inkwell_worker_mails_sent_total\{type="mail.verify-email"\} 1$/m);
+    expect(text).toMatch(/^inkwell_worker_mails_sent_total\{type="mail.verify-email"\} 2$/m);
     expect(text).toMatch(/^inkwell_worker_queue_jobs\{queue="mail",state="waiting"\} 0$/m);
     expect(text).toMatch(/^inkwell_worker_queue_jobs\{queue="mail",state="failed"\} 0$/m);
     expect(text).toMatch(/^inkwell_worker_outbox_lag_seconds 0$/m);

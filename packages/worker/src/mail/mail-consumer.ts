@@ -1,4 +1,5 @@
 import {
+  type EntityManager,
   type MailJobData,
   type MikroORM,
   mailJobDataSchema,
@@ -14,7 +15,7 @@ import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics.js';
 import { bullPrefix, MAIL_QUEUE_NAME, type MailJobResult, mailBackoff } from '../queue.js';
 import { claimDelivery, markDeliverySent, releaseDelivery } from './deliveries.js';
-import { renderMail } from './templates.js';
+import { type RenderedMail, renderMail } from './templates.js';
 import type { MailTransport } from './transport.js';
 
 export interface MailConsumerDeps {
@@ -24,6 +25,25 @@ export interface MailConsumerDeps {
   config: Pick<WorkerConfig, 'redis' | 'mail' | 'publicUrl' | 'smtp'>;
   logger: Logger;
   metrics: WorkerMetrics;
+}
+
+const RECORD_SENT_RETRY_DELAYS_MS = [200, 1_000, 3_000];
+
+/**
+ * Records a sent mail, retrying a few times: once SMTP has accepted it, failing here would leave
+ * a `sending` claim behind and, after MAIL_CLAIM_STALE_MS, a duplicate.
+ */
+async function recordSent(em: EntityManager, eventId: string, messageId: string, log: Logger): Promise<void> {
+  for (const delay of [...RECORD_SENT_RETRY_DELAYS_MS, null]) {
+    try {
+      await markDeliverySent(em, eventId, messageId);
+      return;
+    } catch (error) {
+      if (delay === null) throw error;
+      log.warn({ err: error }, 'could not record a sent mail; retrying');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 /** What a failed SMTP exchange tells us: 5xx is permanent (retrying cannot help), the rest is not. */
@@ -75,7 +95,13 @@ export function startMailConsumer(deps: MailConsumerDeps) {
       log.warn('resending a mail whose earlier attempt crashed mid-send (possible duplicate)');
     }
 
-    const rendered = renderMail(message, config.publicUrl);
+    let rendered: RenderedMail;
+    try {
+      rendered = renderMail(message, config.publicUrl);
+    } catch (error) {
+      await releaseDelivery(em, eventId);
+      throw new UnrecoverableError(`outbox event ${eventId} cannot be rendered: ${String(error)}`);
+    }
     let messageId: string;
     try {
       const info = await transport.sendMail({
@@ -98,7 +124,7 @@ export function startMailConsumer(deps: MailConsumerDeps) {
       throw error;
     }
     metrics.mailsSent.inc({ type: message.type });
-    await markDeliverySent(em, eventId, messageId);
+    await recordSent(em, eventId, messageId, log);
     log.info({ messageId }, 'mail sent');
     return { outcome: 'sent', messageId };
   };

@@ -88,7 +88,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
           await consumer.close(true);
         }
         transport.close();
-        await Promise.allSettled([queue.close(), http.close(), orm.close(true)]);
+        // Bounded: with Redis down, closing the queue would wait for a reconnect that may not come.
+        await Promise.allSettled([withDeadline(queue.close(), 5_000), http.close(), orm.close(true)]);
         await Promise.allSettled([consumerRedis.quit(), producerRedis.quit()]);
         consumerRedis.disconnect();
         producerRedis.disconnect();

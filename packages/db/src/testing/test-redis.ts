@@ -78,6 +78,8 @@ export async function startScratchRedis(): Promise<ScratchRedis> {
       maxRetriesPerRequest: null,
     });
     try {
+    // Refused connections are expected until the server is up; ioredis retries them.
+    probe.on('error', () => undefined);
       await probe.connect().catch(() => undefined);
       await probe.ping();
     } finally {

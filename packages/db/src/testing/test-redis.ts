@@ -77,9 +77,9 @@ export async function startScratchRedis(): Promise<ScratchRedis> {
       retryStrategy: () => 50,
       maxRetriesPerRequest: null,
     });
-    try {
     // Refused connections are expected until the server is up; ioredis retries them.
     probe.on('error', () => undefined);
+    try {
       await probe.connect().catch(() => undefined);
       await probe.ping();
     } finally {

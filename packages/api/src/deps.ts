@@ -42,6 +42,7 @@ export async function createDeps(config: Config, logger: Logger = createLogger(c
   const cache = new QueryCache({
     enabled: config.cache.enabled,
     redis: cacheRedis,
+    timeoutMs: config.cache.timeoutMs,
     keys: cacheKeys(config.redis.prefix),
     metrics: createCacheMetrics(metricsRegistry),
     logger,

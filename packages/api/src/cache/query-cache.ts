@@ -2,10 +2,11 @@ import { TRPCError } from '@trpc/server';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { withDeadline } from './deadline.js';
 import type { CacheKeys } from './keys.js';
 import { createLogThrottle } from './log-throttle.js';
 import type { CacheMetrics } from './metrics.js';
-import { cacheScripts, parseReadReply } from './scripts.js';
+import { cacheScripts, type LuaScript, parseReadReply } from './scripts.js';
 import { ALL_ENTRIES_TAG } from './tags.js';
 
 /** Tag keys outlive entries by far; a tag that expires anyway only turns its entries into misses. */
@@ -44,6 +45,8 @@ interface InFlightLoad {
 export interface QueryCacheOptions {
   enabled: boolean;
   redis: Redis | null;
+  /** Budget of one Redis command (ms); past it the request goes to PostgreSQL. */
+  timeoutMs: number;
   keys: CacheKeys;
   metrics: CacheMetrics;
   logger: Logger;
@@ -58,6 +61,7 @@ export class QueryCache {
   readonly keys: CacheKeys;
   readonly metrics: CacheMetrics;
   private readonly redis: Redis | null;
+  private readonly timeoutMs: number;
   private readonly inFlight = new Map<string, InFlightLoad>();
   private readonly pendingTags = new Set<string>();
   private retryTimer: NodeJS.Timeout | undefined;
@@ -66,6 +70,7 @@ export class QueryCache {
   constructor(options: QueryCacheOptions) {
     this.enabled = options.enabled && options.redis !== null;
     this.redis = options.redis;
+    this.timeoutMs = options.timeoutMs;
     this.keys = options.keys;
     this.metrics = options.metrics;
     const logger = options.logger;
@@ -100,7 +105,7 @@ export class QueryCache {
     if (!this.redis || this.pendingTags.size) return { kind: 'unavailable' };
     try {
       const reply = parseReadReply(
-        await cacheScripts.read.run(this.redis, [key, this.keys.epoch], [this.keys.tagPrefix]),
+        await this.run(this.redis, cacheScripts.read, [key, this.keys.epoch], [this.keys.tagPrefix]),
       );
       if (reply.payload !== null) {
         this.metrics.requests.inc({ procedure, result: 'hit' });
@@ -177,12 +182,17 @@ export class QueryCache {
     this.redis.disconnect();
   }
 
+  private run(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]) {
+    return withDeadline(script.run(redis, keys, args), this.timeoutMs);
+  }
+
   private async store(request: CacheRequest, epoch: string | null, tags: readonly string[], payload: string) {
     if (!this.redis) return;
     const names = [...new Set([ALL_ENTRIES_TAG, ...tags])];
     try {
-      await cacheScripts.store.run(
+      await this.run(
         this.redis,
+        cacheScripts.store,
         [request.key, this.keys.epoch, ...names.map((name) => this.keys.tag(name))],
         [epoch ?? '', request.ttlSeconds * 1000, TAG_TTL_MS, payload, ...names],
       );
@@ -200,8 +210,9 @@ export class QueryCache {
     }
     const tags = [...this.pendingTags];
     try {
-      await cacheScripts.invalidate.run(
+      await this.run(
         this.redis,
+        cacheScripts.invalidate,
         [this.keys.epoch, ...tags.map((name) => this.keys.tag(name))],
         [TAG_TTL_MS],
       );

@@ -8,13 +8,20 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadDotEnv } from '@inkwell/db';
 import autocannon from 'autocannon';
 
 const DURATION_S = 5;
+
+/** node:http answering every request with the given bytes; prints its port. */
+const BARE_SERVER = `
+import { createServer } from 'node:http';
+const body = Buffer.from(process.env.BODY, 'base64');
+const headers = { 'content-type': 'application/json', 'content-length': body.length };
+const server = createServer((_req, res) => { res.writeHead(200, headers); res.end(body); });
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
 const CONNECTIONS = 50;
 
 async function startApi(): Promise<{ url: string; child: ChildProcess }> {
@@ -64,17 +71,16 @@ async function main() {
     const body = Buffer.from(await (await fetch(trpcUrl)).arrayBuffer());
     process.stdout.write(`posts.byId body: ${body.length} bytes\n`);
 
-    const bare = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-      res.end(body);
+    // In a process of its own, like the api (autocannon runs in this one).
+    const bare = spawn(process.execPath, ['--input-type=module', '-e', BARE_SERVER], {
+      env: { BODY: body.toString('base64') },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    bare.listen(0, '127.0.0.1');
-    await once(bare, 'listening');
-    const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+    const [line] = (await once(bare.stdout, 'data')) as [Buffer];
+    const bareUrl = `http://127.0.0.1:${line.toString().trim()}/`;
 
     const bareRate = await measure('bare node:http', bareUrl);
-    bare.close();
-    bare.closeAllConnections();
+    bare.kill();
     const trpcRate = await measure('posts.byId tRPC (hit)', trpcUrl);
     process.stdout.write(`ratio tRPC/bare ${(trpcRate / bareRate).toFixed(2)}\n`);
     if ((await fetch(restUrl)).ok) {

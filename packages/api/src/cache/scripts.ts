@@ -16,6 +16,10 @@ import type { Redis } from 'ioredis';
  * Missing keys are safe in both directions: a missing tag invalidates the entries that name it,
  * and a missing epoch restarts from the server clock in microseconds, which is above any value
  * it could have reached by counting (fewer than a million invalidations a second).
+ *
+ * The read script builds tag key names itself (they are listed inside the entry), so on Redis
+ * Cluster every cache key would need one hash tag to share a slot; on one Redis (or Sentinel)
+ * nothing is needed.
  */
 const NOW_MICROS = `
 local function now_micros()

@@ -210,7 +210,7 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('fast path', () => {
     expect(await fastHits(api)).toBe(hitsBefore + 1);
   });
 
-  it('leaves credentials, cookies, CORS, batches, POSTs and odd queries to express', async () => {
+  it('leaves credentials, cookies, CORS, trpc-accept, batches, POSTs and odd queries to express', async () => {
     const id = await insertUser(api, 'Elsewhere');
     const viewer = await createSignedInUser(api);
     await getProfile(api, id); // warm
@@ -221,6 +221,7 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('fast path', () => {
       [profileUrl(api, id), { headers: viewer.authHeader }],
       [profileUrl(api, id), { headers: { cookie: 'a=b' } }],
       [profileUrl(api, id), { headers: { origin: 'http://example.test' } }],
+      [profileUrl(api, id), { headers: { 'trpc-accept': 'application/json' } }],
       [`${api.url}/trpc/profile?batch=1&input=${batchInput}`, {}],
       [`${api.url}/trpc/profile?input=${input}&x=1`, {}],
     ];

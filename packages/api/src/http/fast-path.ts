@@ -45,8 +45,8 @@ const TRPC_PREFIX = '/trpc/';
  * express and the tRPC/REST adapters run, with the bytes those adapters would send: the stored
  * payload in the tRPC envelope, or as it is for REST. Same key, same tag check (one Redis round
  * trip), same entries as the `cached` middleware. Anything else — credentials, cookies, an
- * Origin (CORS), batches, other methods or paths, a miss, a Redis error, shutting down — goes
- * to `fallback` untouched.
+ * Origin (CORS), `trpc-accept`, batches, other methods or paths, a miss, a Redis error, shutting
+ * down — goes to `fallback` untouched.
  */
 export function createFastPath(options: FastPathOptions): RequestListener {
   const { cache, fallback, lifecycle } = options;
@@ -107,6 +107,8 @@ export function createFastPath(options: FastPathOptions): RequestListener {
       headers.authorization !== undefined ||
       headers.cookie !== undefined ||
       headers.origin !== undefined ||
+      // Asks tRPC for a streamed (JSONL) answer: the adapter's business.
+      headers['trpc-accept'] !== undefined ||
       req.url === undefined
     ) {
       fallback(req, res);

@@ -7,11 +7,15 @@ import { readTokens } from './token-store.js';
 /** Key in `op.context` of the access token a call was sent with (read by the http links). */
 export const ACCESS_TOKEN_CONTEXT_KEY = 'inkwellAccessToken';
 
-/** Procedures whose answer is a fresh token pair the client stores. */
-export const SIGN_IN_PATHS: ReadonlySet<string> = new Set(['auth.login']);
-/** Procedures after which the client forgets the tokens, whatever the answer. */
+/**
+ * Procedures whose answer is a fresh token pair the client stores. They are sent without the
+ * access token (a stale one would make the api refuse the request before it signs anyone in)
+ * and never retried.
+ */
+export const SIGN_IN_PATHS: ReadonlySet<string> = new Set(['auth.login', 'auth.refresh']);
+/** Procedures after which the client forgets the tokens, whatever the (final) answer. */
 export const SIGN_OUT_PATHS: ReadonlySet<string> = new Set(['auth.logout', 'auth.logoutAll']);
-/** Procedures that set or clear the refresh cookie: never batched, never refreshed-and-retried. */
+/** Procedures that set or clear the refresh cookie: sent alone, never in a batch. */
 export const COOKIE_PATHS: ReadonlySet<string> = new Set([
   'auth.login',
   'auth.refresh',
@@ -47,7 +51,7 @@ export function tokenLink<TRouter extends AnyRouter>(session: TokenSession): TRP
         };
 
         const send = async (isRetry: boolean) => {
-          const accessToken = await session.accessToken();
+          const accessToken = SIGN_IN_PATHS.has(op.path) ? null : await session.accessToken();
           if (closed) return;
           const attempt = { ...op, context: { ...op.context, [ACCESS_TOKEN_CONTEXT_KEY]: accessToken } };
           subscription = next(attempt).subscribe({
@@ -66,14 +70,14 @@ export function tokenLink<TRouter extends AnyRouter>(session: TokenSession): TRP
                 !isRetry &&
                 !closed &&
                 op.type !== 'subscription' &&
-                !COOKIE_PATHS.has(op.path) &&
+                !SIGN_IN_PATHS.has(op.path) &&
                 isUnauthorized(error);
               after(async () => {
-                if (SIGN_OUT_PATHS.has(op.path)) await session.signedOut();
                 if (retryable && (await session.refreshAfter(accessToken))) {
                   await send(true);
                   return;
                 }
+                if (SIGN_OUT_PATHS.has(op.path)) await session.signedOut();
                 observer.error(error);
               });
             },

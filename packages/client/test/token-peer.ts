@@ -60,16 +60,21 @@ export function buildPeerRouter(state: PeerState) {
     state.refreshToken = pair.refreshToken;
     return pair;
   };
-  const authed = t.procedure.use(({ ctx, next }) => {
-    if (!ctx.accessToken || !state.validAccess.has(ctx.accessToken)) {
+  // Like the api, a request that carries a bad token is refused, whatever the procedure.
+  const base = t.procedure.use(({ ctx, next }) => {
+    if (ctx.accessToken !== null && !state.validAccess.has(ctx.accessToken)) {
       throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Access token expired' });
     }
+    return next();
+  });
+  const authed = base.use(({ ctx, next }) => {
+    if (!ctx.accessToken) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this' });
     return next({ ctx: { accessToken: ctx.accessToken } });
   });
   return t.router({
     auth: t.router({
-      login: t.procedure.mutation(() => issue()),
-      refresh: t.procedure.input(tokenInput).mutation(async ({ input }) => {
+      login: base.mutation(() => issue()),
+      refresh: base.input(tokenInput).mutation(async ({ input }) => {
         state.refreshCalls += 1;
         await new Promise((resolve) => setTimeout(resolve, state.refreshDelayMs));
         if (state.refuseRefresh || input.refreshToken !== state.refreshToken) {
@@ -77,7 +82,7 @@ export function buildPeerRouter(state: PeerState) {
         }
         return issue();
       }),
-      logout: t.procedure.mutation(() => {
+      logout: authed.mutation(() => {
         state.refreshToken = null;
         return { ok: true };
       }),
@@ -89,7 +94,7 @@ export function buildPeerRouter(state: PeerState) {
           id: input.id,
           seenWith: ctx.accessToken,
         })),
-      open: t.procedure.query(() => 'anyone'),
+      open: base.query(() => 'anyone'),
     }),
   });
 }

@@ -110,6 +110,24 @@ describe('token handling in the link', () => {
     expect(logouts).toEqual([]);
   });
 
+  it('signs in again over an expired token: login is sent without it', async () => {
+    const { client, tokenStore } = peerClient();
+    await client.auth.login.mutate();
+    peer.expireAccessTokens();
+    await client.auth.login.mutate();
+    expect(await tokenStore.get()).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2' });
+    expect(peer.refreshCalls).toBe(0);
+  });
+
+  it('logout with an expired access token refreshes, logs out, and forgets the tokens', async () => {
+    const { client, tokenStore } = peerClient();
+    await client.auth.login.mutate();
+    peer.expireAccessTokens();
+    await expect(client.auth.logout.mutate()).resolves.toEqual({ ok: true });
+    expect(peer.refreshCalls).toBe(1);
+    expect(await tokenStore.get()).toBeNull();
+  });
+
   it('auth.logout forgets the tokens; anonymous calls never trigger a logout', async () => {
     const { client, tokenStore, logouts } = peerClient();
     await client.auth.login.mutate();

@@ -14,24 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'tsdown';
 import ts from 'typescript';
 import { emitApiTypes, loadCompilerOptions } from './emit-api-types.js';
+import { FORBIDDEN_IN_DTS } from './forbidden.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const staging = join(root, '.build');
 const dist = join(root, 'dist');
-
-/** Module names that must not appear in the published declarations. */
-export const FORBIDDEN_IN_DTS = [
-  '@inkwell/api',
-  '@inkwell/db',
-  'express',
-  '@mikro-orm',
-  'ioredis',
-  'pino',
-  'pino-http',
-  'trpc-to-openapi',
-  'zod',
-  '/src/',
-];
 
 function stage(): void {
   rmSync(staging, { recursive: true, force: true });

@@ -1,0 +1,71 @@
+// Type tests: `expectTypeOf` is checked by tsc (`pnpm typecheck` compiles test/), the runtime
+// assertions by vitest.
+import { TRPCClientError } from '@trpc/client';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  type AppRouter,
+  type FieldIssue,
+  fieldIssues,
+  type InkwellClient,
+  type InkwellErrorData,
+  isInkwellError,
+  type TokenStore,
+  type Tokens,
+} from '../src/index.js';
+
+function apiError(data: InkwellErrorData): TRPCClientError<AppRouter> {
+  return new TRPCClientError(data.message, { result: { error: { message: data.message, code: -32600, data } } });
+}
+
+describe('error helpers', () => {
+  const badRequest = apiError({
+    code: 'BAD_REQUEST',
+    message: 'Invalid input',
+    requestId: 'req-1',
+    httpStatus: 400,
+    path: 'posts.create',
+    issues: [
+      { path: 'title', message: 'Too long', code: 'too_big' },
+      { path: 'tags.2', message: 'Invalid tag', code: 'invalid_format' },
+    ],
+  });
+
+  it('isInkwellError narrows to the api error shape, by code', () => {
+    const unknownError: unknown = badRequest;
+    if (!isInkwellError(unknownError)) throw new Error('expected an api error');
+    expectTypeOf(unknownError.data.code).toEqualTypeOf<TRPC_ERROR_CODE_KEY>();
+    expectTypeOf(unknownError.data.requestId).toEqualTypeOf<string | null>();
+    expectTypeOf(unknownError.data.issues).toEqualTypeOf<FieldIssue[] | undefined>();
+    expectTypeOf(unknownError.data.reason).toEqualTypeOf<string | undefined>();
+    expectTypeOf(unknownError.data.httpStatus).toEqualTypeOf<number>();
+
+    expect(isInkwellError(badRequest, 'BAD_REQUEST')).toBe(true);
+    expect(isInkwellError(badRequest, 'NOT_FOUND')).toBe(false);
+    expect(isInkwellError(new Error('network down'))).toBe(false);
+    // A transport failure is a TRPCClientError without the api's shape.
+    expect(isInkwellError(new TRPCClientError('fetch failed'))).toBe(false);
+  });
+
+  it('fieldIssues maps dotted paths to messages', () => {
+    expect(fieldIssues(badRequest)).toEqual({ title: 'Too long', 'tags.2': 'Invalid tag' });
+    expect(fieldIssues(new Error('x'))).toEqual({});
+    expectTypeOf(fieldIssues).returns.toEqualTypeOf<Record<string, string>>();
+  });
+});
+
+describe('public types', () => {
+  it('a token store may be sync or async', () => {
+    expectTypeOf<ReturnType<TokenStore['get']>>().toEqualTypeOf<Tokens | null | Promise<Tokens | null>>();
+    expectTypeOf<Tokens>().toEqualTypeOf<{ accessToken: string; refreshToken?: string | null }>();
+    const asyncStore: TokenStore = { get: async () => null, set: async () => {}, clear: async () => {} };
+    expect(asyncStore).toBeDefined();
+  });
+
+  // Checked by tsc only.
+  it('the client exposes the api namespaces', () => {
+    expectTypeOf<InkwellClient>().toHaveProperty('auth');
+    expectTypeOf<InkwellClient>().toHaveProperty('users');
+    expectTypeOf<InkwellClient>().toHaveProperty('posts');
+  });
+});

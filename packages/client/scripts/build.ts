@@ -56,7 +56,9 @@ export const errors: Equal<ErrorShape<Source>, ErrorShape<Published>> = true;
   );
   const { rootDir: _rootDir, outDir: _outDir, ...options } = loadCompilerOptions();
   const program = ts.createProgram([check], options);
-  const diagnostics = ts.getPreEmitDiagnostics(program);
+  const source = program.getSourceFile(check);
+  // Only this file is checked: the equalities force every procedure's types to be resolved.
+  const diagnostics = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
   if (diagnostics.length > 0) {
     const host = { getCanonicalFileName: (f: string) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' };
     throw new Error(`flattened api types differ from @inkwell/api:\n${ts.formatDiagnostics(diagnostics, host)}`);

@@ -10,6 +10,8 @@ import {
   type InkwellClient,
   type InkwellErrorData,
   isInkwellError,
+  type RouterInputs,
+  type RouterOutputs,
   type TokenStore,
   type Tokens,
 } from '../src/index.js';
@@ -67,5 +69,32 @@ describe('public types', () => {
     expectTypeOf<InkwellClient>().toHaveProperty('auth');
     expectTypeOf<InkwellClient>().toHaveProperty('users');
     expectTypeOf<InkwellClient>().toHaveProperty('posts');
+  });
+});
+
+describe('router shapes (pinned: a change here is a change for every client)', () => {
+  it('auth.login takes credentials and answers with both tokens and the account', () => {
+    expectTypeOf<RouterInputs['auth']['login']>().toEqualTypeOf<{ email: string; password: string }>();
+    expectTypeOf<RouterOutputs['auth']['login']>().toMatchTypeOf<{
+      tokenType: 'Bearer';
+      accessToken: string;
+      accessTokenExpiresAt: string;
+      refreshToken: string;
+      refreshTokenExpiresAt: string;
+      user: { id: string; email: string; role: 'user' | 'admin'; emailVerified: boolean };
+    }>();
+    // The login answer is what the token store keeps.
+    expectTypeOf<RouterOutputs['auth']['login']>().toMatchTypeOf<Tokens>();
+  });
+
+  it('auth.refresh takes the refresh token in the body or none (cookie)', () => {
+    // tRPC adds `void` to optional inputs so `mutate()` needs no argument.
+    expectTypeOf<RouterInputs['auth']['refresh']>().toEqualTypeOf<{ refreshToken?: string } | undefined | void>();
+    expectTypeOf<RouterOutputs['auth']['refresh']>().toMatchTypeOf<Tokens>();
+  });
+
+  it('auth.me answers with dates as ISO strings (no transformer)', () => {
+    expectTypeOf<RouterOutputs['auth']['me']['createdAt']>().toEqualTypeOf<string>();
+    expectTypeOf<RouterOutputs['auth']['me']>().not.toHaveProperty('passwordHash');
   });
 });

@@ -1,6 +1,16 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +85,7 @@ async function prepareConsumer(): Promise<{ dir: string; tarballFiles: string[] 
   const tarball = readFileSync(join(packDir, tarballName));
   const hash = createHash('sha256').update(tarball).digest('hex').slice(0, 16);
   const dir = join(tmpdir(), `inkwell-consumer-${hash}`);
+  pruneStaleConsumers(dir);
   const listing = await exec('tar', ['-tzf', join(packDir, tarballName)], packDir);
   const tarballFiles = listing.stdout.split('\n').filter(Boolean);
 
@@ -103,6 +114,16 @@ async function prepareConsumer(): Promise<{ dir: string; tarballFiles: string[] 
   cpSync(fixtures, dir, { recursive: true });
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG));
   return { dir, tarballFiles };
+}
+
+/** Consumer installs of older builds, untouched for a day (a run in progress is never that old). */
+function pruneStaleConsumers(keep: string): void {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of readdirSync(tmpdir())) {
+    const path = join(tmpdir(), name);
+    if (!name.startsWith('inkwell-consumer-') || path === keep) continue;
+    if (statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 let consumer: { dir: string; tarballFiles: string[] };

@@ -89,6 +89,7 @@ describe('router shapes (pinned: a change here is a change for every client)', (
 
   it('auth.refresh takes the refresh token in the body or none (cookie)', () => {
     // tRPC adds `void` to optional inputs so `mutate()` needs no argument.
+    // biome-ignore lint/suspicious/noConfusingVoidType: pins tRPC's own optional-input type
     expectTypeOf<RouterInputs['auth']['refresh']>().toEqualTypeOf<{ refreshToken?: string } | undefined | void>();
     expectTypeOf<RouterOutputs['auth']['refresh']>().toMatchTypeOf<Tokens>();
   });

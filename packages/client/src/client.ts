@@ -12,7 +12,7 @@ import {
 import type { AnyRouter } from '@trpc/server';
 import type { AppRouter } from './api-types.js';
 import { createTokenSession, type LogoutEvent, type TokenSession } from './session.js';
-import { accessTokenOf, COOKIE_PATHS, tokenLink } from './token-link.js';
+import { authorizeRequest, COOKIE_PATHS, tokenLink } from './token-link.js';
 import { memoryTokenStore, type TokenStore, type Tokens } from './token-store.js';
 
 export type FetchFunction = typeof globalThis.fetch;
@@ -46,12 +46,18 @@ function withCredentials(fetchImpl: FetchFunction | undefined, credentials: Cook
   return (input, init) => (fetchImpl ?? globalThis.fetch)(input, { ...init, credentials });
 }
 
+async function extraHeaders(extra: ExtraHeaders | undefined): Promise<Record<string, string>> {
+  return typeof extra === 'function' ? await extra() : (extra ?? {});
+}
+
+/** The app's headers plus `Authorization` for the calls of one HTTP request. */
 async function headersFor(
-  op: Pick<Operation, 'context'> | undefined,
+  session: TokenSession,
+  ops: readonly Pick<Operation, 'context'>[],
   extra: ExtraHeaders | undefined,
 ): Promise<HTTPHeaders> {
-  const base = typeof extra === 'function' ? await extra() : (extra ?? {});
-  const token = op ? accessTokenOf(op) : null;
+  const base = await extraHeaders(extra);
+  const token = await authorizeRequest(session, ops);
   return token ? { ...base, authorization: `Bearer ${token}` } : base;
 }
 
@@ -66,12 +72,12 @@ export function inkwellLinks(options: InkwellClientOptions, session: TokenSessio
     tokenLink<AnyRouter>(session),
     splitLink<AnyRouter>({
       condition: (op) => COOKIE_PATHS.has(op.path),
-      true: httpLink({ url: options.url, fetch, headers: ({ op }) => headersFor(op, options.headers) }),
+      true: httpLink({ url: options.url, fetch, headers: ({ op }) => headersFor(session, [op], options.headers) }),
       false: httpBatchLink({
         url: options.url,
         fetch,
-        // One batch is one HTTP request: it carries the token of its first call.
-        headers: ({ opList }) => headersFor(opList[0], options.headers),
+        // One batch is one HTTP request: all its calls carry the token current when it is sent.
+        headers: ({ opList }) => headersFor(session, opList, options.headers),
       }),
     }),
   ];
@@ -79,12 +85,13 @@ export function inkwellLinks(options: InkwellClientOptions, session: TokenSessio
 
 /** The session behind a client: the store plus the one `auth.refresh` call in flight. */
 export function inkwellSession(options: InkwellClientOptions): TokenSession {
+  // The refresh call carries no access token: an expired one would get it refused.
   const refresher = createTRPCUntypedClient<AnyRouter>({
     links: [
       httpLink({
         url: options.url,
         fetch: withCredentials(options.fetch, options.credentials ?? 'include'),
-        headers: () => headersFor(undefined, options.headers),
+        headers: () => extraHeaders(options.headers),
       }),
     ],
   });

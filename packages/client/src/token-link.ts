@@ -4,8 +4,18 @@ import { observable, type Unsubscribable } from '@trpc/server/observable';
 import type { TokenSession } from './session.js';
 import { readTokens } from './token-store.js';
 
-/** Key in `op.context` of the access token a call was sent with (read by the http links). */
-export const ACCESS_TOKEN_CONTEXT_KEY = 'inkwellAccessToken';
+/** Key in `op.context` of the call's {@link AuthTicket}. */
+const TICKET_CONTEXT_KEY = 'inkwellAuth';
+
+/**
+ * How one attempt of a call is authenticated. The http links fill `sentWith` when they build the
+ * request, from the store at that moment, so every call in a batch carries the same (newest)
+ * token and a failure is judged by the token that was really sent.
+ */
+export interface AuthTicket {
+  attach: boolean;
+  sentWith: string | null;
+}
 
 /**
  * Procedures whose answer is a fresh token pair the client stores. They are sent without the
@@ -23,9 +33,22 @@ export const COOKIE_PATHS: ReadonlySet<string> = new Set([
   'auth.logoutAll',
 ]);
 
-export function accessTokenOf(op: Pick<Operation, 'context'>): string | null {
-  const token = op.context[ACCESS_TOKEN_CONTEXT_KEY];
-  return typeof token === 'string' ? token : null;
+function isTicket(value: unknown): value is AuthTicket {
+  return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'attach') === 'boolean';
+}
+
+/**
+ * The `Authorization` value for the calls of one HTTP request (one call, or one batch), noted
+ * on each call's ticket. Calls not sent through {@link tokenLink} get none.
+ */
+export async function authorizeRequest(
+  session: TokenSession,
+  ops: readonly Pick<Operation, 'context'>[],
+): Promise<string | null> {
+  const tickets = ops.map((op) => op.context[TICKET_CONTEXT_KEY]).filter(isTicket);
+  const token = tickets.some((ticket) => ticket.attach) ? await session.accessToken() : null;
+  for (const ticket of tickets) ticket.sentWith = token;
+  return token;
 }
 
 function isUnauthorized(error: TRPCClientError<AnyRouter>): boolean {
@@ -34,9 +57,10 @@ function isUnauthorized(error: TRPCClientError<AnyRouter>): boolean {
 }
 
 /**
- * Sends each call with the stored access token; on UNAUTHORIZED waits for the session's one
- * shared refresh and retries the call once. Also stores the pair `auth.login` returns and
- * forgets it on logout. Place it before the terminating (http) links.
+ * Gives each call an {@link AuthTicket} (the terminating http links attach the token through
+ * `authorizeRequest` in their `headers`); on UNAUTHORIZED waits for the session's one shared
+ * refresh and retries the call once. Also stores the pair `auth.login`/`auth.refresh` return
+ * and forgets it on logout. Place it before the terminating links.
  */
 export function tokenLink<TRouter extends AnyRouter>(session: TokenSession): TRPCLink<TRouter> {
   return () =>
@@ -50,10 +74,10 @@ export function tokenLink<TRouter extends AnyRouter>(session: TokenSession): TRP
           settled = settled.then(step).catch((error: unknown) => observer.error(TRPCClientError.from(toError(error))));
         };
 
-        const send = async (isRetry: boolean) => {
-          const accessToken = SIGN_IN_PATHS.has(op.path) ? null : await session.accessToken();
+        const send = (isRetry: boolean) => {
           if (closed) return;
-          const attempt = { ...op, context: { ...op.context, [ACCESS_TOKEN_CONTEXT_KEY]: accessToken } };
+          const ticket: AuthTicket = { attach: !SIGN_IN_PATHS.has(op.path), sentWith: null };
+          const attempt = { ...op, context: { ...op.context, [TICKET_CONTEXT_KEY]: ticket } };
           subscription = next(attempt).subscribe({
             next(envelope) {
               after(async () => {
@@ -73,8 +97,8 @@ export function tokenLink<TRouter extends AnyRouter>(session: TokenSession): TRP
                 !SIGN_IN_PATHS.has(op.path) &&
                 isUnauthorized(error);
               after(async () => {
-                if (retryable && (await session.refreshAfter(accessToken))) {
-                  await send(true);
+                if (retryable && (await session.refreshAfter(ticket.sentWith))) {
+                  send(true);
                   return;
                 }
                 if (SIGN_OUT_PATHS.has(op.path)) await session.signedOut();

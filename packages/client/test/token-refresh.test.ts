@@ -49,17 +49,17 @@ describe('token handling in the link', () => {
     await client.auth.login.mutate();
     peer.expireAccessTokens();
 
-    // Ten calls in one tick (one batched request) and ten more spread over separate requests,
+    // Ten calls in one tick (one batched request) and twenty more spread over separate requests,
     // some failing while the refresh is in flight and some after it finished.
     const batched = Array.from({ length: 10 }, (_, i) => client.posts.byId.query({ id: `b${i}` }));
-    const spread = Array.from({ length: 10 }, async (_, i) => {
-      await pause(i * 25);
+    const spread = Array.from({ length: 20 }, async (_, i) => {
+      await pause(i * 10);
       return client.posts.byId.query({ id: `s${i}` });
     });
     const results = await Promise.all([...batched, ...spread]);
 
     expect(peer.refreshCalls).toBe(1);
-    expect(results.map((r) => r.seenWith)).toEqual(Array(20).fill('access-2'));
+    expect(results.map((r) => r.seenWith)).toEqual(Array(30).fill('access-2'));
     expect(await tokenStore.get()).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2' });
   });
 

@@ -98,4 +98,33 @@ describe('router shapes (pinned: a change here is a change for every client)', (
     expectTypeOf<RouterOutputs['auth']['me']['createdAt']>().toEqualTypeOf<string>();
     expectTypeOf<RouterOutputs['auth']['me']>().not.toHaveProperty('passwordHash');
   });
+
+  it('posts.create takes title, body and optional tags; posts.byId answers the viewer-specific post', () => {
+    expectTypeOf<RouterInputs['posts']['create']>().toEqualTypeOf<{ title: string; body: string; tags?: string[] }>();
+    expectTypeOf<RouterInputs['posts']['byId']>().toEqualTypeOf<{ id: string }>();
+    expectTypeOf<RouterOutputs['posts']['byId']>().toEqualTypeOf<{
+      id: string;
+      title: string;
+      body: string;
+      tags: string[];
+      author: { id: string; username: string; displayName: string };
+      likeCount: number;
+      commentCount: number;
+      createdAt: string;
+      updatedAt: string;
+      likedByMe: boolean;
+    }>();
+  });
+
+  it('posts.list is keyset-paginated', () => {
+    expectTypeOf<RouterInputs['posts']['list']>().toMatchTypeOf<{
+      cursor?: string;
+      limit?: number;
+      sort?: 'new' | 'top';
+    }>();
+    expectTypeOf<RouterOutputs['posts']['list']>().toEqualTypeOf<{
+      items: RouterOutputs['posts']['byId'][];
+      nextCursor: string | null;
+    }>();
+  });
 });

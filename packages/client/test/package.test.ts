@@ -4,11 +4,14 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
+  symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,61 +71,85 @@ const CONSUMER_TSCONFIG = {
   include: ['*.ts', '*.cts'],
 };
 
+const CONSUMER_PACKAGE = {
+  name: 'inkwell-consumer',
+  private: true,
+  type: 'module',
+  dependencies: {
+    '@inkwell/client': 'file:./inkwell-client.tgz',
+    '@tanstack/react-query': '5.108.0',
+    react: '19.3.1',
+  },
+  devDependencies: { '@types/node': '20.19.8', '@types/react': '19.2.7' },
+};
+
 /**
- * Builds and packs the client, then installs the tarball into a consumer project outside the
- * workspace (in the OS temp dir: no workspace links, no path aliases). The install is cached by
- * the tarball's hash, so an unchanged package is installed once.
+ * `npm install` of the tarball into a project outside the workspace (the OS temp dir: no
+ * workspace links, no path aliases), cached by the tarball's hash: an unchanged package is
+ * installed once. Installs happen in a private directory renamed into place, so concurrent
+ * runs (several worktrees) never share a half-installed one.
+ */
+async function installedConsumer(tarball: string, hash: string): Promise<string> {
+  const dir = join(tmpdir(), `inkwell-consumer-${hash}`);
+  if (existsSync(join(dir, '.installed'))) {
+    // Marks it in use, for pruneStaleConsumers.
+    utimesSync(dir, new Date(), new Date());
+    return dir;
+  }
+  const staging = mkdtempSync(`${dir}.installing-`);
+  cpSync(tarball, join(staging, 'inkwell-client.tgz'));
+  writeFileSync(join(staging, 'package.json'), JSON.stringify(CONSUMER_PACKAGE));
+  await exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], staging);
+  writeFileSync(join(staging, '.installed'), new Date().toISOString());
+  // Left by an interrupted run (never marked installed): replace it.
+  if (existsSync(dir) && !existsSync(join(dir, '.installed'))) rmSync(dir, { recursive: true, force: true });
+  try {
+    renameSync(staging, dir);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    // Another run installed the same tarball first: use theirs.
+    if (!existsSync(join(dir, '.installed'))) throw error;
+  }
+  return dir;
+}
+
+/**
+ * Builds and packs the client, installs the tarball (see `installedConsumer`) and lays out this
+ * run's consumer project: the fixtures, a tsconfig, and the installed node_modules.
  */
 async function prepareConsumer(): Promise<{ dir: string; tarballFiles: string[] }> {
   await exec(process.execPath, [tsx, 'scripts/build.ts'], clientDir);
-  const packDir = join(tmpdir(), `inkwell-pack-${process.pid}`);
-  rmSync(packDir, { recursive: true, force: true });
-  mkdirSync(packDir, { recursive: true });
-  const pnpm = pnpmCommand();
-  await exec(pnpm.file, [...pnpm.args, 'pack', '--pack-destination', packDir], clientDir);
-  const [tarballName] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
-  if (!tarballName) throw new Error('pnpm pack wrote no tarball');
-  const tarball = readFileSync(join(packDir, tarballName));
-  const hash = createHash('sha256').update(tarball).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), `inkwell-consumer-${hash}`);
-  pruneStaleConsumers(dir);
-  const listing = await exec('tar', ['-tzf', join(packDir, tarballName)], packDir);
-  const tarballFiles = listing.stdout.split('\n').filter(Boolean);
+  const packDir = mkdtempSync(join(tmpdir(), 'inkwell-pack-'));
+  try {
+    const pnpm = pnpmCommand();
+    await exec(pnpm.file, [...pnpm.args, 'pack', '--pack-destination', packDir], clientDir);
+    const [tarballName] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
+    if (!tarballName) throw new Error('pnpm pack wrote no tarball');
+    const tarball = join(packDir, tarballName);
+    const hash = createHash('sha256').update(readFileSync(tarball)).digest('hex').slice(0, 16);
+    pruneStaleConsumers();
+    const listing = await exec('tar', ['-tzf', tarball], packDir);
+    const installed = await installedConsumer(tarball, hash);
 
-  if (!existsSync(join(dir, '.installed'))) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    renameSync(join(packDir, tarballName), join(dir, 'inkwell-client.tgz'));
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({
-        name: 'inkwell-consumer',
-        private: true,
-        type: 'module',
-        dependencies: {
-          '@inkwell/client': 'file:./inkwell-client.tgz',
-          '@tanstack/react-query': '5.108.0',
-          react: '19.3.1',
-        },
-        devDependencies: { '@types/node': '20.19.8', '@types/react': '19.2.7' },
-      }),
-    );
-    await exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], dir);
-    writeFileSync(join(dir, '.installed'), new Date().toISOString());
+    const dir = mkdtempSync(join(tmpdir(), 'inkwell-consumer-run-'));
+    cpSync(fixtures, dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(CONSUMER_PACKAGE));
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG));
+    symlinkSync(join(installed, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    return { dir, tarballFiles: listing.stdout.split('\n').filter(Boolean) };
+  } finally {
+    rmSync(packDir, { recursive: true, force: true });
   }
-  rmSync(packDir, { recursive: true, force: true });
-  cpSync(fixtures, dir, { recursive: true });
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG));
-  return { dir, tarballFiles };
 }
 
-/** Consumer installs of older builds, untouched for a day (a run in progress is never that old). */
-function pruneStaleConsumers(keep: string): void {
+/** Consumer installs and run directories untouched for a day (a run is never that long). */
+function pruneStaleConsumers(): void {
   const dayAgo = Date.now() - 24 * 3600 * 1000;
   for (const name of readdirSync(tmpdir())) {
     const path = join(tmpdir(), name);
-    if (!name.startsWith('inkwell-consumer-') || path === keep) continue;
-    if (statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
+    if (name.startsWith('inkwell-consumer-') && statSync(path).mtimeMs < dayAgo) {
+      rmSync(path, { recursive: true, force: true });
+    }
   }
 }
 
@@ -132,12 +159,15 @@ let compile: { ok: boolean; output: string };
 
 beforeAll(async () => {
   consumer = await prepareConsumer();
-  rmSync(join(consumer.dir, 'out'), { recursive: true, force: true });
   compile = await run(process.execPath, [tsc, '-p', '.', '--pretty', 'false'], { cwd: consumer.dir }).then(
     ({ stdout }) => ({ ok: true, output: stdout }),
     (error: unknown) => ({ ok: false, output: String(Reflect.get(Object(error), 'stdout')) }),
   );
 }, 300_000);
+
+afterAll(() => {
+  if (consumer) rmSync(consumer.dir, { recursive: true, force: true });
+});
 
 describe('the packed @inkwell/client in a consumer project', () => {
   it('ships only dist/ and package metadata', () => {

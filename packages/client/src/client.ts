@@ -25,7 +25,7 @@ export interface InkwellClientOptions {
   fetch?: FetchFunction;
   /** Where tokens live; defaults to `memoryTokenStore()`. */
   tokenStore?: TokenStore;
-  /** Sent with every call (after the client's own `Authorization`). */
+  /** Sent with every call; the client's own `Authorization` wins when it holds a token. */
   headers?: ExtraHeaders;
   /** Called once the api refuses to refresh the session; the store is already cleared. */
   onLogout?: (event: LogoutEvent) => void;

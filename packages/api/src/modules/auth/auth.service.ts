@@ -13,12 +13,7 @@ import { TRPCError } from '@trpc/server';
 import { ZodRealError } from 'zod';
 import type { Context, Viewer } from '../../context.js';
 import { AppError } from '../../errors.js';
-import {
-  assertRateLimitNotExhausted,
-  consumeRateLimit,
-  recordRateLimitFailure,
-  resetRateLimit,
-} from '../../middleware/rate-limit.js';
+import { consumeRateLimit, refundRateLimit, resetRateLimit } from '../../middleware/rate-limit.js';
 import type {
   ChangePasswordInput,
   LoginInput,
@@ -256,17 +251,24 @@ export async function resendVerification(ctx: AuthCtx, input: { email: string })
  */
 export async function login(ctx: AuthCtx, input: LoginInput) {
   const { auth } = ctx.deps.config;
-  await assertRateLimitNotExhausted(ctx, 'loginIp', ipOf(ctx));
-  await assertRateLimitNotExhausted(ctx, 'loginAccount', input.email);
+  // Points are taken (atomically in Redis) before the password is checked, so a burst of
+  // concurrent attempts cannot all pass the limit before any failure is counted; a correct
+  // password gives them back.
+  await consumeRateLimit(ctx, 'loginIp', ipOf(ctx));
+  try {
+    await consumeRateLimit(ctx, 'loginAccount', input.email);
+  } catch (error) {
+    // Refused before any check: not a failure of this IP.
+    await refundRateLimit(ctx, 'loginIp', ipOf(ctx));
+    throw error;
+  }
 
   const user = await findUserByEmail(ctx.em, input.email, true);
   const hash = storedPasswordHash(user?.passwordHash) ?? (await dummyPasswordHash(auth.argon2));
   const passwordOk = await verifyPassword(hash, input.password);
-  if (!user || !passwordOk) {
-    await recordRateLimitFailure(ctx, 'loginIp', ipOf(ctx));
-    await recordRateLimitFailure(ctx, 'loginAccount', input.email);
-    throw invalidCredentials();
-  }
+  if (!user || !passwordOk) throw invalidCredentials();
+  await refundRateLimit(ctx, 'loginIp', ipOf(ctx));
+  await resetRateLimit(ctx, 'loginAccount', input.email);
   if (user.disabledAt) {
     throw new AppError({ code: 'FORBIDDEN', message: 'This account is disabled', reason: 'ACCOUNT_DISABLED' });
   }
@@ -277,7 +279,6 @@ export async function login(ctx: AuthCtx, input: LoginInput) {
       reason: 'EMAIL_NOT_VERIFIED',
     });
   }
-  await resetRateLimit(ctx, 'loginAccount', input.email);
 
   const rehashed = passwordNeedsRehash(auth.argon2, hash) ? await hashPassword(auth.argon2, input.password) : null;
   const issued = await ctx.em.transactional(async (tx) => {
@@ -415,12 +416,13 @@ export async function changePassword(ctx: AuthedCtx, input: ChangePasswordInput)
   const { auth } = ctx.deps.config;
   const user = await ctx.em.findOne(User, { id: ctx.viewer.userId }, { populate: ['passwordHash'] });
   if (!user) throw sessionEnded();
-  await assertRateLimitNotExhausted(ctx, 'loginAccount', user.email);
+  // Taken before the check, given back on success: see login.
+  await consumeRateLimit(ctx, 'loginAccount', user.email);
   const currentHash = storedPasswordHash(user.passwordHash);
   if (!currentHash || !(await verifyPassword(currentHash, input.currentPassword))) {
-    await recordRateLimitFailure(ctx, 'loginAccount', user.email);
     throw fieldError('BAD_REQUEST', 'currentPassword', 'The current password is wrong');
   }
+  await resetRateLimit(ctx, 'loginAccount', user.email);
   const passwordHash = await hashPassword(auth.argon2, input.newPassword);
   await ctx.em.transactional(async (tx) => {
     await tx.nativeUpdate(User, { id: user.id }, { passwordHash });

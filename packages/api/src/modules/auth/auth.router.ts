@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { invalidationsFor } from '../../cache/tags.js';
 import { invalidates } from '../../middleware/cache.js';
-import { authedProcedure, publicProcedure } from '../../procedures.js';
+import { authedProcedure, credentialsProcedure } from '../../procedures.js';
 import {
   acceptedOutput,
   changePasswordInput,
@@ -26,7 +26,7 @@ const tags = ['auth'];
 
 /** Procedures of `auth`; see DESIGN.md "API surface" and README "Auth". */
 export const authRouter = {
-  register: publicProcedure
+  register: credentialsProcedure
     .meta({ openapi: { method: 'POST', path: '/auth/register', tags, summary: 'Create an account', protect: false } })
     .input(registerInput)
     .output(acceptedOutput)
@@ -34,7 +34,7 @@ export const authRouter = {
     .use(invalidates({ result: acceptedOutput, tags: () => invalidationsFor.userRegistered() }))
     .mutation(({ ctx, input }) => auth.register(ctx, input)),
 
-  verifyEmail: publicProcedure
+  verifyEmail: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -48,7 +48,7 @@ export const authRouter = {
     .output(okOutput)
     .mutation(({ ctx, input }) => auth.verifyEmail(ctx, input)),
 
-  resendVerification: publicProcedure
+  resendVerification: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -62,13 +62,13 @@ export const authRouter = {
     .output(acceptedOutput)
     .mutation(({ ctx, input }) => auth.resendVerification(ctx, input)),
 
-  login: publicProcedure
+  login: credentialsProcedure
     .meta({ openapi: { method: 'POST', path: '/auth/login', tags, summary: 'Sign in', protect: false } })
     .input(loginInput)
     .output(loginOutput)
     .mutation(({ ctx, input }) => auth.login(ctx, input)),
 
-  refresh: publicProcedure
+  refresh: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -96,7 +96,7 @@ export const authRouter = {
     .output(okOutput)
     .mutation(({ ctx }) => auth.logoutAll(ctx)),
 
-  requestPasswordReset: publicProcedure
+  requestPasswordReset: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -110,7 +110,7 @@ export const authRouter = {
     .output(acceptedOutput)
     .mutation(({ ctx, input }) => auth.requestPasswordReset(ctx, input)),
 
-  resetPassword: publicProcedure
+  resetPassword: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',

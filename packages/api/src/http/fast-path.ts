@@ -53,6 +53,8 @@ export function createFastPath(options: FastPathOptions): RequestListener {
   const byTrpcPath = new Map(options.routes.map((route) => [`${TRPC_PREFIX}${route.procedure}`, route]));
   const restPatterns = options.routes.flatMap((route) => restPattern(route) ?? []);
   const staticHeaders = options.staticHeaders;
+  // tRPC's adapter adds its Vary to whatever the header middlewares set (e.g. CORS's Origin).
+  const trpcVary = [staticHeaders.vary, 'trpc-accept, accept'].filter((value) => value !== undefined).join(', ');
 
   const match = (url: string): { route: FastPathRoute; rawInput: unknown; trpc: boolean } | null => {
     const queryAt = url.indexOf('?');
@@ -91,8 +93,7 @@ export function createFastPath(options: FastPathOptions): RequestListener {
       ...staticHeaders,
       'x-request-id': requestId,
       'content-type': 'application/json',
-      // What tRPC's adapter sends on every response; the REST adapter sends none.
-      ...(trpc ? { vary: 'trpc-accept, accept' } : {}),
+      ...(trpc ? { vary: trpcVary } : {}),
       'content-length': Buffer.byteLength(body),
     });
     res.end(body);

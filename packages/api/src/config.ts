@@ -18,6 +18,10 @@ const apiEnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: envFields.positiveInt(10_000),
   /** Budget of each /readyz dependency check (ms). */
   READINESS_TIMEOUT_MS: envFields.positiveInt(1_000),
+  /** Largest JSON request body accepted by /trpc and /api (bytes); larger ones get a 413. */
+  HTTP_MAX_BODY_BYTES: envFields.positiveInt(102_400),
+  /** Most calls one tRPC batch request may carry; larger batches get a 400. */
+  TRPC_MAX_BATCH_SIZE: envFields.positiveInt(20),
 });
 
 export type ApiEnv = z.input<typeof apiEnvSchema>;
@@ -34,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
+    limits: { maxBodyBytes: e.HTTP_MAX_BODY_BYTES, maxBatchSize: e.TRPC_MAX_BATCH_SIZE },
   };
 }
 

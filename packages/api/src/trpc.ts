@@ -3,9 +3,15 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context.js';
 import { toErrorBody } from './errors.js';
 
+/**
+ * Procedure meta: the REST mapping (`openapi`), and `created: true` on procedures that create a
+ * resource, which REST answers with 201 instead of 200 (see http/openapi.ts).
+ */
+export type ProcedureMeta = OpenApiMeta<{ created?: true }>;
+
 const t = initTRPC
   .context<Context>()
-  .meta<OpenApiMeta>()
+  .meta<ProcedureMeta>()
   .create({
     errorFormatter({ shape, error, ctx }) {
       const body = toErrorBody(error, ctx?.requestId ?? null);

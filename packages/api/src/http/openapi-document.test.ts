@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { compileErrors, validate } from '@readme/openapi-parser';
+import openapiTS, { astToString } from 'openapi-typescript';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startTestApi, type TestApi } from '../test/harness.js';
+
+const apiRoot = fileURLToPath(new URL('../../', import.meta.url));
+const artifacts = fileURLToPath(new URL('../../../../artifacts/', import.meta.url));
+const scratch = fileURLToPath(new URL('../../../../.tmp/rest-consumer/', import.meta.url));
+
+const spectralResults = z.array(
+  z.object({
+    code: z.union([z.string(), z.number()]),
+    message: z.string(),
+    severity: z.number(), // 0 error, 1 warning, 2 info, 3 hint
+    path: z.array(z.union([z.string(), z.number()])),
+  }),
+);
+
+/** The REST consumer: typed by the generated paths, one deliberate mistake that must not compile. */
+const consumerSource = `import type { components, paths } from './schema.js';
+
+type ErrorBody = components['schemas']['Error'];
+
+export function describeError(error: ErrorBody): string {
+  const fields = (error.issues ?? []).map((issue) => issue.path).join(', ');
+  return \`\${error.code} (\${error.requestId ?? 'no request id'}): \${error.message} \${fields}\`;
+}
+
+export const notFound: ErrorBody = { code: 'NOT_FOUND', message: 'No such post', requestId: 'r-1' };
+
+// @ts-expect-error: 'MISSING' is not a tRPC error code, so the document's enum must reject it.
+export const wrongCode: ErrorBody = { code: 'MISSING', message: 'x', requestId: null };
+
+export type Paths = keyof paths;
+`;
+
+describe('/openapi.json', () => {
+  let api: TestApi;
+  let document: Record<string, unknown>;
+
+  beforeAll(async () => {
+    // The published document names the public https URL, as a deployment does.
+    api = await startTestApi({ env: { PUBLIC_URL: 'https://inkwell.example' } });
+    const res = await fetch(`${api.url}/openapi.json`);
+    expect(res.status).toBe(200);
+    document = z.record(z.string(), z.unknown()).parse(await res.json());
+    await mkdir(artifacts, { recursive: true });
+    await writeFile(`${artifacts}openapi.json`, JSON.stringify(document, null, 2));
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(document).toMatchObject({
+      openapi: '3.1.0',
+      info: { title: 'Inkwell API' },
+      servers: [{ url: 'https://inkwell.example/api' }],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    });
+    const result = await validate(structuredClone(document));
+    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+  });
+
+  it('passes Spectral with the OWASP ruleset without errors (offline, ruleset from node_modules)', async () => {
+    const spectral = await promisify(execFile)(
+      'pnpm',
+      [
+        'exec',
+        'spectral',
+        'lint',
+        `${artifacts}openapi.json`,
+        '--ruleset',
+        'spectral/ruleset.mjs',
+        '--format',
+        'json',
+        '--fail-severity',
+        'error',
+      ],
+      { cwd: apiRoot },
+    ).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr }));
+    const results = spectralResults.parse(JSON.parse(spectral.stdout.slice(spectral.stdout.indexOf('['))));
+    const lines = results.map((r) => `${['error', 'warn', 'info', 'hint'][r.severity]} ${r.code} ${r.path.join('.')}`);
+    await writeFile(`${artifacts}spectral.txt`, `${lines.join('\n')}\n`);
+    expect(
+      results.filter((r) => r.severity === 0).map((r) => `${r.code}: ${r.message} at ${r.path.join('.')}`),
+    ).toEqual([]);
+  });
+
+  it('generates TypeScript types that a REST consumer typechecks against', async () => {
+    const schema = astToString(await openapiTS(structuredClone(document)));
+    await mkdir(scratch, { recursive: true });
+    await writeFile(`${scratch}schema.ts`, schema);
+    await writeFile(`${scratch}consumer.ts`, consumerSource);
+    const program = ts.createProgram([`${scratch}consumer.ts`], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      skipLibCheck: true,
+      types: [],
+    });
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    // An unneeded @ts-expect-error is itself a diagnostic, so none means the mistake was caught.
+    expect(diagnostics).toEqual([]);
+
+    // The same consumer without the directive fails exactly on that line.
+    await writeFile(`${scratch}consumer-unchecked.ts`, consumerSource.replace('// @ts-expect-error', '//'));
+    const unchecked = ts.createProgram([`${scratch}consumer-unchecked.ts`], program.getCompilerOptions());
+    expect(ts.getPreEmitDiagnostics(unchecked).map((d) => d.code)).toEqual([2322]);
+  });
+});

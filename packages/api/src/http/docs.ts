@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { Router } from 'express';
 
 /** Where the API reference lives; its assets are under `${DOCS_PATH}/assets`. */
@@ -48,7 +48,8 @@ export function docsRoutes(): Router {
   });
   for (const asset of SWAGGER_UI_ASSETS) {
     routes.get(`${DOCS_PATH}/assets/${asset}`, (_req, res, next) => {
-      res.sendFile(join(swaggerUiDir, asset), { maxAge: '1h' }, (error) => error && next(error));
+      // `root`, not an absolute path: send refuses paths with dot segments such as `.pnpm`.
+      res.sendFile(asset, { root: swaggerUiDir, maxAge: '1h' }, (error) => error && next(error));
     });
   }
   return routes;

@@ -125,6 +125,9 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
       operation.responses = responses;
     }
   }
+  // The adapter's own error schemas (`error.BAD_REQUEST`, …) are no longer referenced.
+  const schemas = document.components?.schemas ?? {};
+  for (const name of Object.keys(schemas)) if (name.startsWith('error.')) delete schemas[name];
   return document;
 }
 

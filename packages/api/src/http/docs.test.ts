@@ -76,7 +76,7 @@ describe('/docs in headless Chromium', () => {
     expect(operations.map((text) => text.replace(/\u200b/g, ''))).toEqual(
       expect.arrayContaining(['/widgets', '/widgets/{id}', '/my-widgets']),
     );
-    expect(await page.locator('.info .title').innerText()).toContain('Inkwell API');
+    expect(await page.locator('.info .title').textContent()).toContain('Inkwell API');
     await mkdir(artifacts, { recursive: true });
     await page.screenshot({ path: `${artifacts}docs.png`, fullPage: true });
 

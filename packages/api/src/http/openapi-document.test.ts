@@ -7,7 +7,10 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { publicProcedure } from '../procedures.js';
 import { startTestApi, type TestApi } from '../test/harness.js';
+import { router } from '../trpc.js';
+import { buildOpenApiDocument } from './openapi.js';
 
 const apiRoot = fileURLToPath(new URL('../../', import.meta.url));
 const artifacts = fileURLToPath(new URL('../../../../artifacts/', import.meta.url));
@@ -21,6 +24,26 @@ const spectralResults = z.array(
     path: z.array(z.union([z.string(), z.number()])),
   }),
 );
+
+async function spectral(file: string) {
+  const run = await promisify(execFile)(
+    'pnpm',
+    [
+      'exec',
+      'spectral',
+      'lint',
+      file,
+      '--ruleset',
+      'spectral/ruleset.mjs',
+      '--format',
+      'json',
+      '--fail-severity',
+      'error',
+    ],
+    { cwd: apiRoot },
+  ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+  return spectralResults.parse(JSON.parse(run.stdout.slice(run.stdout.indexOf('['))));
+}
 
 /** The REST consumer: typed by the generated paths, one deliberate mistake that must not compile. */
 const consumerSource = `import type { components, paths } from './schema.js';
@@ -69,28 +92,32 @@ describe('/openapi.json', () => {
   });
 
   it('passes Spectral with the OWASP ruleset without errors (offline, ruleset from node_modules)', async () => {
-    const spectral = await promisify(execFile)(
-      'pnpm',
-      [
-        'exec',
-        'spectral',
-        'lint',
-        `${artifacts}openapi.json`,
-        '--ruleset',
-        'spectral/ruleset.mjs',
-        '--format',
-        'json',
-        '--fail-severity',
-        'error',
-      ],
-      { cwd: apiRoot },
-    ).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr }));
-    const results = spectralResults.parse(JSON.parse(spectral.stdout.slice(spectral.stdout.indexOf('['))));
+    const results = await spectral(`${artifacts}openapi.json`);
     const lines = results.map((r) => `${['error', 'warn', 'info', 'hint'][r.severity]} ${r.code} ${r.path.join('.')}`);
     await writeFile(`${artifacts}spectral.txt`, `${lines.join('\n')}\n`);
     expect(
       results.filter((r) => r.severity === 0).map((r) => `${r.code}: ${r.message} at ${r.path.join('.')}`),
     ).toEqual([]);
+  });
+
+  it('still fails an unbounded request input (the ruleset bites)', async () => {
+    const unbounded = router({
+      search: publicProcedure
+        .meta({ openapi: { method: 'GET', path: '/search', tags: ['t'], summary: 'Search', protect: false } })
+        .input(z.strictObject({ q: z.string() }))
+        .output(z.object({ hits: z.number().int().min(0).max(100) }))
+        .query(() => ({ hits: 0 })),
+    });
+    const file = `${scratch}unbounded.json`;
+    await mkdir(scratch, { recursive: true });
+    await writeFile(
+      file,
+      JSON.stringify(buildOpenApiDocument(unbounded, { publicUrl: 'https://x.example', env: 'test' })),
+    );
+    const errors = (await spectral(file)).filter((r) => r.severity === 0);
+    expect(errors.map((r) => `${r.code} ${r.path.join('.')}`)).toEqual([
+      'owasp:api4:2023-string-limit:request paths./search.get.parameters.0.schema',
+    ]);
   });
 
   it('generates TypeScript types that a REST consumer typechecks against', async () => {

@@ -83,6 +83,8 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
         'The access token from `POST /auth/login` or `POST /auth/refresh`: `Authorization: Bearer <access token>`.',
     },
   };
+  const metas = metaByPath(router);
+  const tags = [...new Set([...metas.values()].flatMap((meta) => meta.openapi?.tags ?? []))].sort();
   const document = generateOpenApiDocument(router, {
     title: 'Inkwell API',
     description:
@@ -91,6 +93,7 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
     version: packageJson.version,
     baseUrl: `${options.publicUrl}${REST_BASE_PATH}`,
     securitySchemes,
+    tags,
     defs: { Error: errorBodySchema },
   });
   document.servers = [
@@ -101,12 +104,13 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
     },
   ];
 
-  const metas = new Map([...metaByPath(router)].map(([path, meta]) => [path.replace(/\./g, '-'), meta]));
+  // trpc-to-openapi's operationId is the tRPC path with dots as dashes.
+  const metasByOperationId = new Map([...metas].map(([path, meta]) => [path.replace(/\./g, '-'), meta]));
   for (const pathItem of Object.values(document.paths ?? {})) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const operation = pathItem[method];
       if (!operation?.operationId) continue;
-      const meta = metas.get(operation.operationId);
+      const meta = metasByOperationId.get(operation.operationId);
       // A public procedure still sees the viewer when a token is sent (e.g. `likedByMe`).
       if (meta?.openapi?.protect === false) operation.security = [{}, { [BEARER_SCHEME]: [] }];
       const responses = operation.responses ?? {};

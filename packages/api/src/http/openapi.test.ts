@@ -96,10 +96,16 @@ describe('REST adapter (/api)', () => {
     }
   });
 
-  it('rejects bodies over HTTP_MAX_BODY_BYTES with 413 and malformed JSON with 400', async () => {
+  it('rejects bodies over HTTP_MAX_BODY_BYTES (REST and tRPC) with 413 and malformed JSON with 400', async () => {
     const big = await post('/widgets', { name: 'x'.repeat(4096) });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    const bigRpc = await fetch(`${base}/trpc/widgets.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x'.repeat(4096) }),
+    });
+    expect(bigRpc.status).toBe(413);
     const malformed = await post('/widgets', '{"name":');
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({

@@ -131,7 +131,7 @@ describe('REST adapter (/api)', () => {
       { url: 'https://inkwell.example/api', description: 'production server', 'x-internal': false },
     ]);
     const create = document.paths?.['/widgets']?.post;
-    expect(Object.keys(create?.responses ?? {}).sort()).toEqual(['201', '400', '500']);
+    expect(Object.keys(create?.responses ?? {}).sort()).toEqual(['201', '400', '401', '500']);
     expect(create?.security).toEqual([{}, { bearerAuth: [] }]);
     expect(create?.responses?.['400']?.content?.['application/json']?.schema).toEqual({
       $ref: '#/components/schemas/Error',

@@ -62,6 +62,34 @@ function metaByPath(router: AnyTRPCRouter): Map<string, ProcedureMeta> {
   return metas;
 }
 
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+
+/** Whether a schema's `type` is `type` or a list that includes it (OpenAPI 3.1). */
+function hasType(schema: Record<string, unknown>, type: string): boolean {
+  return schema.type === type || (Array.isArray(schema.type) && schema.type.includes(type));
+}
+
+/**
+ * States bounds the validators already enforce but zod's JSON Schema leaves implicit: a uuid
+ * (format + pattern) is 36 characters; a bounded integer fits int32 or int64.
+ */
+function stateImplicitBounds(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) stateImplicitBounds(item);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as Record<string, unknown>;
+  if (hasType(schema, 'string') && schema.format === 'uuid' && schema.maxLength === undefined) schema.maxLength = 36;
+  if (hasType(schema, 'integer') && schema.format === undefined) {
+    const { minimum, maximum } = schema;
+    if (typeof minimum === 'number' && typeof maximum === 'number') {
+      schema.format = minimum >= INT32.min && maximum <= INT32.max ? 'int32' : 'int64';
+    }
+  }
+  for (const value of Object.values(schema)) stateImplicitBounds(value);
+}
+
 export interface OpenApiDocumentOptions {
   publicUrl: string;
   env: 'development' | 'test' | 'production';
@@ -114,6 +142,8 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
       // A public procedure still sees the viewer when a token is sent (e.g. `likedByMe`).
       if (meta?.openapi?.protect === false) operation.security = [{}, { [BEARER_SCHEME]: [] }];
       const responses = operation.responses ?? {};
+      // Any operation: a bad, expired or revoked token is refused, never treated as anonymous.
+      responses['401'] ??= { description: 'Invalid, expired or revoked access token' };
       if (meta?.created && responses['200']) {
         responses['201'] = { ...responses['200'], description: 'Created' };
         delete responses['200'];
@@ -129,6 +159,7 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
       operation.responses = responses;
     }
   }
+  stateImplicitBounds(document.paths);
   // The adapter's own error schemas (`error.BAD_REQUEST`, …) are no longer referenced.
   const schemas = document.components?.schemas ?? {};
   for (const name of Object.keys(schemas)) if (name.startsWith('error.')) delete schemas[name];

@@ -69,7 +69,11 @@ describe('REST adapter (/api)', () => {
     const cases: [Promise<Response>, number, Record<string, unknown>][] = [
       [fetch(`${base}/api/widgets/${id}`), 404, { code: 'NOT_FOUND', message: 'No such widget' }],
       [fetch(`${base}/api/my-widgets`), 401, { code: 'UNAUTHORIZED', message: 'Sign in to do this' }],
-      [post('/locked-widget', {}), 403, { code: 'FORBIDDEN', message: 'Verify first', reason: 'EMAIL_NOT_VERIFIED' }],
+      [
+        fetch(`${base}/api/locked-widget`, { method: 'POST' }),
+        403,
+        { code: 'FORBIDDEN', message: 'Verify first', reason: 'EMAIL_NOT_VERIFIED' },
+      ],
       [fetch(`${base}/api/nothing-here`), 404, { code: 'NOT_FOUND' }],
       [post('/widgets', 'name=x', 'text/plain'), 415, { code: 'UNSUPPORTED_MEDIA_TYPE' }],
     ];

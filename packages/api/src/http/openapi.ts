@@ -13,12 +13,16 @@ import { z } from 'zod';
 import { createContext } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { type ErrorBody, toErrorBody } from '../errors.js';
+import { REFRESH_COOKIE_NAME } from '../modules/auth/refresh-cookie.js';
 import type { ProcedureMeta } from '../trpc.js';
 
 /** Where the REST adapter is mounted; the document's server URL is `PUBLIC_URL` + this. */
 export const REST_BASE_PATH = '/api';
 
 const BEARER_SCHEME = 'bearerAuth';
+const REFRESH_COOKIE_SCHEME = 'refreshCookie';
+/** Operations that read the refresh cookie (the cookie's Path limits it to them). */
+const REFRESH_COOKIE_OPERATIONS = new Set(['auth-refresh']);
 
 const packageJson = z
   .object({ version: z.string().max(64) })
@@ -110,6 +114,14 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
       description:
         'The access token from `POST /auth/login` or `POST /auth/refresh`: `Authorization: Bearer <access token>`.',
     },
+    [REFRESH_COOKIE_SCHEME]: {
+      type: 'apiKey',
+      in: 'cookie',
+      name: REFRESH_COOKIE_NAME,
+      description:
+        'httpOnly, SameSite=Strict refresh token cookie set by login and refresh, sent only to `POST /auth/refresh`; ' +
+        'the refresh token may be given in the body instead.',
+    },
   };
   const metas = metaByPath(router);
   const tags = [...new Set([...metas.values()].flatMap((meta) => meta.openapi?.tags ?? []))].sort();
@@ -139,8 +151,11 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
       const operation = pathItem[method];
       if (!operation?.operationId) continue;
       const meta = metasByOperationId.get(operation.operationId);
-      // A public procedure still sees the viewer when a token is sent (e.g. `likedByMe`).
-      if (meta?.openapi?.protect === false) operation.security = [{}, { [BEARER_SCHEME]: [] }];
+      // A public procedure still sees the viewer when a token is sent (e.g. `likedByMe`); the
+      // adapter would offer every scheme, the refresh cookie included, as an alternative.
+      operation.security = meta?.openapi?.protect === false ? [{}, { [BEARER_SCHEME]: [] }] : [{ [BEARER_SCHEME]: [] }];
+      if (REFRESH_COOKIE_OPERATIONS.has(operation.operationId))
+        operation.security = [{}, { [REFRESH_COOKIE_SCHEME]: [] }];
       const responses = operation.responses ?? {};
       // Any operation: a bad, expired or revoked token is refused, never treated as anonymous.
       responses['401'] ??= { description: 'Invalid, expired or revoked access token' };
@@ -188,7 +203,16 @@ export function restApi(deps: AppDeps, router: AnyTRPCRouter): Router {
     next();
   };
 
+  // trpc-to-openapi wants a JSON content type on every POST/PUT/PATCH, even one without a body
+  // (`PUT /posts/{id}/like`, `POST /auth/logout`): a body-less request counts as empty JSON.
+  const bodylessAsJson: RequestHandler = (req, _res, next) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (!hasBody && req.headers['content-type'] === undefined) req.headers['content-type'] = 'application/json';
+    next();
+  };
+
   const routes = Router();
+  routes.use(bodylessAsJson);
   // express.json accepts `application/json; charset=utf-8`, which the adapter's own parser
   // rejects; the adapter uses an already parsed `req.body`.
   routes.use(express.json({ limit: deps.config.limits.maxBodyBytes }));

@@ -159,6 +159,13 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
       const responses = operation.responses ?? {};
       // Any operation: a bad, expired or revoked token is refused, never treated as anonymous.
       responses['401'] ??= { description: 'Invalid, expired or revoked access token' };
+      if (meta?.rateLimited) {
+        // No `headers` object: Retry-After is always sent, but declaring headers would also
+        // claim CORS headers on every response (OWASP ruleset).
+        responses['429'] = {
+          description: 'Too many attempts (reason `RATE_LIMITED`); the `Retry-After` header gives the seconds to wait',
+        };
+      }
       if (meta?.created && responses['200']) {
         responses['201'] = { ...responses['200'], description: 'Created' };
         delete responses['200'];

@@ -190,4 +190,31 @@ describe('REST end to end (plain fetch)', () => {
     });
     expect(refused.body.code).toBe('UNAUTHORIZED');
   });
+
+  it('answers a rate-limited operation with 429, Retry-After and reason RATE_LIMITED', async () => {
+    const limited = await startTestApi({ env: { RATE_LIMIT_REGISTER_ADDRESS: '1/3600' } });
+    try {
+      const register = () =>
+        fetch(`${limited.url}/api/auth/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            email: 'limited@example.com',
+            username: 'limited_user',
+            displayName: 'Limited',
+            password: 'a long REST passphrase 42',
+          }),
+        });
+      expect((await register()).status).toBe(200);
+      const refused = await register();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(errorBody.parse(await refused.json())).toMatchObject({
+        code: 'TOO_MANY_REQUESTS',
+        reason: 'RATE_LIMITED',
+      });
+    } finally {
+      await limited.close();
+    }
+  });
 });

@@ -49,10 +49,11 @@ export function toErrorBody(error: TRPCError, requestId: string | null): ErrorBo
     message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : error.message,
     requestId,
   };
-  // Only input problems are the caller's to see; a failed output check is an internal error.
-  if (error.cause instanceof ZodError && error.code === 'BAD_REQUEST') {
+  // Field issues are the caller's to see (invalid input, a taken username); a failed output
+  // check is an internal error whose issues stay in the log.
+  if (error.cause instanceof ZodError && error.code !== 'INTERNAL_SERVER_ERROR') {
     body.issues = zodIssues(error.cause).slice(0, MAX_ISSUES);
-    body.message = 'Invalid input';
+    if (error.code === 'BAD_REQUEST') body.message = 'Invalid input';
   }
   if (error instanceof AppError && error.reason) body.reason = error.reason;
   return body;

@@ -91,6 +91,31 @@ describe('/openapi.json', () => {
     expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
   });
 
+  it('describes the real operations: 201 for creations, who may call, rate limits', () => {
+    const operations = z
+      .object({
+        paths: z.record(
+          z.string(),
+          z.record(
+            z.string(),
+            z.looseObject({
+              security: z.array(z.record(z.string(), z.array(z.string()))),
+              responses: z.record(z.string(), z.unknown()),
+            }),
+          ),
+        ),
+      })
+      .parse(document).paths;
+    const statuses = (path: string, method: string) => Object.keys(operations[path]?.[method]?.responses ?? {}).sort();
+    expect(statuses('/posts', 'post')).toEqual(['201', '400', '401', '403', '500']);
+    expect(statuses('/posts/{postId}/comments', 'post')).toContain('201');
+    expect(statuses('/posts/{id}', 'delete')).toContain('200');
+    expect(statuses('/auth/login', 'post')).toContain('429');
+    expect(operations['/posts']?.post?.security).toEqual([{ bearerAuth: [] }]);
+    expect(operations['/posts']?.get?.security).toEqual([{}, { bearerAuth: [] }]);
+    expect(operations['/auth/refresh']?.post?.security).toEqual([{}, { refreshCookie: [] }]);
+  });
+
   it('passes Spectral with the OWASP ruleset without errors (offline, ruleset from node_modules)', async () => {
     const results = await spectral(`${artifacts}openapi.json`);
     const lines = results.map((r) => `${['error', 'warn', 'info', 'hint'][r.severity]} ${r.code} ${r.path.join('.')}`);

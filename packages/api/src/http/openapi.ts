@@ -94,6 +94,17 @@ function stateImplicitBounds(node: unknown): void {
   for (const value of Object.values(schema)) stateImplicitBounds(value);
 }
 
+/**
+ * Security requirements of one operation. The adapter would offer every scheme (the refresh
+ * cookie included) as alternatives; a public procedure still sees the viewer when a token is
+ * sent (e.g. `likedByMe`), so sign-in is optional there rather than absent.
+ */
+function securityOf(operationId: string, meta: ProcedureMeta | undefined): Record<string, string[]>[] {
+  if (REFRESH_COOKIE_OPERATIONS.has(operationId)) return [{}, { [REFRESH_COOKIE_SCHEME]: [] }];
+  if (meta?.openapi?.protect === false) return [{}, { [BEARER_SCHEME]: [] }];
+  return [{ [BEARER_SCHEME]: [] }];
+}
+
 export interface OpenApiDocumentOptions {
   publicUrl: string;
   env: 'development' | 'test' | 'production';
@@ -151,11 +162,7 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
       const operation = pathItem[method];
       if (!operation?.operationId) continue;
       const meta = metasByOperationId.get(operation.operationId);
-      // A public procedure still sees the viewer when a token is sent (e.g. `likedByMe`); the
-      // adapter would offer every scheme, the refresh cookie included, as an alternative.
-      operation.security = meta?.openapi?.protect === false ? [{}, { [BEARER_SCHEME]: [] }] : [{ [BEARER_SCHEME]: [] }];
-      if (REFRESH_COOKIE_OPERATIONS.has(operation.operationId))
-        operation.security = [{}, { [REFRESH_COOKIE_SCHEME]: [] }];
+      operation.security = securityOf(operation.operationId, meta);
       const responses = operation.responses ?? {};
       // Any operation: a bad, expired or revoked token is refused, never treated as anonymous.
       responses['401'] ??= { description: 'Invalid, expired or revoked access token' };

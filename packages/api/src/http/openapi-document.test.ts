@@ -49,18 +49,28 @@ async function spectral(file: string) {
 const consumerSource = `import type { components, paths } from './schema.js';
 
 type ErrorBody = components['schemas']['Error'];
+type CreatePost = paths['/posts']['post'];
+type NewPost = NonNullable<CreatePost['requestBody']>['content']['application/json'];
+type Post = CreatePost['responses'][201]['content']['application/json'];
+type PostPage = paths['/posts']['get']['responses'][200]['content']['application/json'];
+type PostsQuery = NonNullable<paths['/posts']['get']['parameters']['query']>;
 
-export function describeError(error: ErrorBody): string {
-  const fields = (error.issues ?? []).map((issue) => issue.path).join(', ');
-  return \`\${error.code} (\${error.requestId ?? 'no request id'}): \${error.message} \${fields}\`;
+export async function publish(base: string, token: string, post: NewPost): Promise<Post | ErrorBody> {
+  const res = await fetch(\`\${base}/posts\`, {
+    method: 'POST',
+    headers: { authorization: \`Bearer \${token}\`, 'content-type': 'application/json' },
+    body: JSON.stringify(post),
+  });
+  return res.status === 201 ? ((await res.json()) as Post) : ((await res.json()) as ErrorBody);
 }
 
-export const notFound: ErrorBody = { code: 'NOT_FOUND', message: 'No such post', requestId: 'r-1' };
+export const query: PostsQuery = { sort: 'top', tag: 'typescript', limit: 10 };
+export const titles = (page: PostPage): string[] => page.items.map((item) => item.title);
+export const fieldsOf = (error: ErrorBody): string[] => (error.issues ?? []).map((issue) => issue.path);
+export const draft: NewPost = { title: 'Hello', body: 'From a generated client', tags: ['rest'] };
 
-// @ts-expect-error: 'MISSING' is not a tRPC error code, so the document's enum must reject it.
-export const wrongCode: ErrorBody = { code: 'MISSING', message: 'x', requestId: null };
-
-export type Paths = keyof paths;
+// @ts-expect-error: 'newest' is not a sort order of GET /posts, so the generated enum must reject it.
+export const wrongSort: PostsQuery = { sort: 'newest' };
 `;
 
 describe('/openapi.json', () => {

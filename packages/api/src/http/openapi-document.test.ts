@@ -27,19 +27,9 @@ const spectralResults = z.array(
 
 async function spectral(file: string) {
   const run = await promisify(execFile)(
-    'pnpm',
-    [
-      'exec',
-      'spectral',
-      'lint',
-      file,
-      '--ruleset',
-      'spectral/ruleset.mjs',
-      '--format',
-      'json',
-      '--fail-severity',
-      'error',
-    ],
+    // The package's own bin: no pnpm needed on PATH, and no download of another version.
+    `${apiRoot}node_modules/.bin/spectral`,
+    ['lint', file, '--ruleset', 'spectral/ruleset.mjs', '--format', 'json', '--fail-severity', 'error'],
     { cwd: apiRoot },
   ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
   return spectralResults.parse(JSON.parse(run.stdout.slice(run.stdout.indexOf('['))));

@@ -101,8 +101,17 @@ function stateImplicitBounds(node: unknown): void {
  */
 function securityOf(operationId: string, meta: ProcedureMeta | undefined): Record<string, string[]>[] {
   if (REFRESH_COOKIE_OPERATIONS.has(operationId)) return [{}, { [REFRESH_COOKIE_SCHEME]: [] }];
+  if (ignoresAccessToken(operationId, meta)) return [{}];
   if (meta?.openapi?.protect === false) return [{}, { [BEARER_SCHEME]: [] }];
   return [{ [BEARER_SCHEME]: [] }];
+}
+
+/**
+ * The public auth operations (register, login, refresh, email links, password reset) are
+ * `credentialsProcedure`s: they ignore any access token, so a stale one is no 401 there.
+ */
+function ignoresAccessToken(operationId: string, meta: ProcedureMeta | undefined): boolean {
+  return operationId.startsWith('auth-') && meta?.openapi?.protect === false;
 }
 
 export interface OpenApiDocumentOptions {
@@ -164,8 +173,10 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
       const meta = metasByOperationId.get(operation.operationId);
       operation.security = securityOf(operation.operationId, meta);
       const responses = operation.responses ?? {};
-      // Any operation: a bad, expired or revoked token is refused, never treated as anonymous.
-      responses['401'] ??= { description: 'Invalid, expired or revoked access token' };
+      // A bad, expired or revoked token is refused, never treated as anonymous.
+      if (!ignoresAccessToken(operation.operationId, meta)) {
+        responses['401'] ??= { description: 'Invalid, expired or revoked access token' };
+      }
       if (meta?.rateLimited) {
         // No `headers` object: Retry-After is always sent, but declaring headers would also
         // claim CORS headers on every response (OWASP ruleset).

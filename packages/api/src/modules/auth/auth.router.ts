@@ -1,5 +1,5 @@
 import type { TRPCRouterRecord } from '@trpc/server';
-import { authedProcedure, publicProcedure } from '../../procedures.js';
+import { authedProcedure, credentialsProcedure } from '../../procedures.js';
 import {
   acceptedOutput,
   changePasswordInput,
@@ -24,7 +24,7 @@ const tags = ['auth'];
 
 /** Procedures of `auth`; see DESIGN.md "API surface" and README "Auth". */
 export const authRouter = {
-  register: publicProcedure
+  register: credentialsProcedure
     .meta({
       openapi: { method: 'POST', path: '/auth/register', tags, summary: 'Create an account', protect: false },
       rateLimited: true,
@@ -33,7 +33,7 @@ export const authRouter = {
     .output(acceptedOutput)
     .mutation(({ ctx, input }) => auth.register(ctx, input)),
 
-  verifyEmail: publicProcedure
+  verifyEmail: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -47,7 +47,7 @@ export const authRouter = {
     .output(okOutput)
     .mutation(({ ctx, input }) => auth.verifyEmail(ctx, input)),
 
-  resendVerification: publicProcedure
+  resendVerification: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -62,7 +62,7 @@ export const authRouter = {
     .output(acceptedOutput)
     .mutation(({ ctx, input }) => auth.resendVerification(ctx, input)),
 
-  login: publicProcedure
+  login: credentialsProcedure
     .meta({
       openapi: { method: 'POST', path: '/auth/login', tags, summary: 'Sign in', protect: false },
       rateLimited: true,
@@ -71,7 +71,7 @@ export const authRouter = {
     .output(loginOutput)
     .mutation(({ ctx, input }) => auth.login(ctx, input)),
 
-  refresh: publicProcedure
+  refresh: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -99,7 +99,7 @@ export const authRouter = {
     .output(okOutput)
     .mutation(({ ctx }) => auth.logoutAll(ctx)),
 
-  requestPasswordReset: publicProcedure
+  requestPasswordReset: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -114,7 +114,7 @@ export const authRouter = {
     .output(acceptedOutput)
     .mutation(({ ctx, input }) => auth.requestPasswordReset(ctx, input)),
 
-  resetPassword: publicProcedure
+  resetPassword: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',

@@ -37,6 +37,10 @@ const apiEnvSchema = z.object({
   CACHE_REDIS_URL: envFields.redisUrl.optional(),
   /** Budget of one cache command (ms): past it a read goes to PostgreSQL instead. */
   CACHE_TIMEOUT_MS: envFields.positiveInt(100),
+  /** Largest JSON request body accepted by /trpc and /api (bytes); larger ones get a 413. */
+  HTTP_MAX_BODY_BYTES: envFields.positiveInt(102_400),
+  /** Most calls one tRPC batch request may carry; larger batches get a 400. */
+  TRPC_MAX_BATCH_SIZE: envFields.positiveInt(20),
 
   /** HS256 key of access tokens; rotating it signs everybody out of their access tokens. */
   JWT_SECRET: z.string({ error: 'required: at least 32 random characters' }).min(32, 'at least 32 characters'),
@@ -90,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
       redisUrl: e.CACHE_REDIS_URL ?? e.REDIS_URL,
       timeoutMs: e.CACHE_TIMEOUT_MS,
     },
+    limits: { maxBodyBytes: e.HTTP_MAX_BODY_BYTES, maxBatchSize: e.TRPC_MAX_BATCH_SIZE },
     auth: {
       jwtSecret: e.JWT_SECRET,
       jwtIssuer: e.JWT_ISSUER,

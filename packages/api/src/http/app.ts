@@ -6,8 +6,10 @@ import { createContext } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { toErrorBody } from '../errors.js';
 import { appRouter } from '../root.js';
+import { docsRoutes } from './docs.js';
 import { healthRoutes } from './health.js';
 import type { Lifecycle } from './lifecycle.js';
+import { openApiDocumentRoute, REST_BASE_PATH, restApi } from './openapi.js';
 import { assignRequestId } from './request-id.js';
 import { staticHeaderMiddlewares } from './static-headers.js';
 
@@ -31,6 +33,8 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRo
     '/trpc',
     createExpressMiddleware({
       router,
+      maxBodySize: deps.config.limits.maxBodyBytes,
+      maxBatchSize: deps.config.limits.maxBatchSize,
       createContext: ({ req, res }) => createContext(deps, req, res),
       onError: ({ error, path, ctx }) => {
         const log = ctx?.log ?? deps.logger;
@@ -39,6 +43,12 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRo
       },
     }),
   );
+
+  // --- REST adapter, its OpenAPI document and the docs page (http/openapi.ts, http/docs.ts) ---
+  app.use(REST_BASE_PATH, restApi(deps, router));
+  app.use(openApiDocumentRoute(deps, router));
+  app.use(docsRoutes());
+  // --- end REST ---
 
   const notFound: RequestHandler = (req, res) => {
     const error = new TRPCError({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.path}` });

@@ -61,7 +61,10 @@ export const postsRouter = {
     .query(({ ctx, input }) => getPost(ctx.em, null, input.id)),
 
   create: writerProcedure
-    .meta({ openapi: { method: 'POST', path: '/posts', tags, summary: 'Publish a post', protect: true } })
+    .meta({
+      openapi: { method: 'POST', path: '/posts', tags, summary: 'Publish a post', protect: true },
+      created: true,
+    })
     .input(createPostInput)
     .output(postSchema)
     .use(invalidates({ result: postSchema, tags: () => invalidationsFor.postCreated() }))

@@ -245,4 +245,29 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('posts.byId through the f
     expect(JSON.parse(fast)).toMatchObject({ result: { data: { id: post.id, likeCount: 1, likedByMe: false } } });
     expect(JSON.parse(personal)).toMatchObject({ result: { data: { id: post.id, likedByMe: true } } });
   });
+  it('answers REST GET /api/posts/{id} with the bytes and headers of the REST adapter', async () => {
+    const writer = await createSignedInUser(api);
+    const post = await as(api, writer).posts.create.mutate({ title: 'Rest bytes', body: 'ü "x"', tags: [] });
+    const url = `${api.url}/api/posts/${post.id}`;
+    const fastHits = () => counterValue(api.deps.metricsRegistry, 'inkwell_cache_fast_path_hits_total');
+    const transport = ['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'x-request-id'];
+    const comparable = (headers: Headers) =>
+      Object.fromEntries([...headers.entries()].filter(([name]) => !transport.includes(name)));
+
+    const miss = await fetch(url);
+    const missBody = await miss.text();
+    const before = await fastHits();
+    const fast = await fetch(url);
+    const fastBody = await fast.text();
+    expect(await fastHits()).toBe(before + 1);
+    const adapter = await fetch(url, { headers: { cookie: 'unrelated=1' } });
+    const adapterBody = await adapter.text();
+    expect(await fastHits()).toBe(before + 1);
+
+    expect(fast.status).toBe(200);
+    expect(fastBody).toBe(missBody);
+    expect(fastBody).toBe(adapterBody);
+    expect(comparable(fast.headers)).toEqual(comparable(adapter.headers));
+    expect(JSON.parse(fastBody)).toMatchObject({ id: post.id, title: 'Rest bytes', likedByMe: false });
+  });
 });

@@ -4,9 +4,10 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { withDeadline } from './deadline.js';
 import type { CacheKeys } from './keys.js';
+import { LocalCopies } from './local-copies.js';
 import { createLogThrottle } from './log-throttle.js';
 import type { CacheMetrics } from './metrics.js';
-import { cacheScripts, type LuaScript, parseReadReply } from './scripts.js';
+import { cacheScripts, parseReadReply } from './scripts.js';
 import { ALL_ENTRIES_TAG } from './tags.js';
 
 /** Tag keys outlive entries by far; a tag that expires anyway only turns its entries into misses. */
@@ -15,6 +16,8 @@ const TAG_TTL_MS = 24 * 60 * 60 * 1000;
 const INVALIDATION_RETRY_MS = 500;
 /** Past this many pending tags, a failed invalidation is kept as "everything" instead. */
 const MAX_PENDING_TAGS = 1_000;
+/** Memory for local copies of entries (see local-copies.ts), per process. */
+const LOCAL_COPIES_MAX_BYTES = 64 * 1024 * 1024;
 
 export type CacheReadResult =
   | { kind: 'hit'; payload: string }
@@ -63,6 +66,7 @@ export class QueryCache {
   private readonly redis: Redis | null;
   private readonly timeoutMs: number;
   private readonly inFlight = new Map<string, InFlightLoad>();
+  private readonly localCopies: LocalCopies;
   private readonly pendingTags = new Set<string>();
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly logFailure: (event: { error: unknown; operation: string }) => void;
@@ -73,6 +77,7 @@ export class QueryCache {
     this.timeoutMs = options.timeoutMs;
     this.keys = options.keys;
     this.metrics = options.metrics;
+    this.localCopies = new LocalCopies(LOCAL_COPIES_MAX_BYTES, this.keys.tag);
     const logger = options.logger;
     this.logFailure = createLogThrottle(10_000, ({ error, operation }, suppressed) =>
       logger.warn({ err: error, operation, suppressed }, 'cache redis failure: answering from PostgreSQL'),
@@ -99,25 +104,40 @@ export class QueryCache {
     });
   }
 
-  /** Looks an entry up and checks its tag versions, in one round trip. Never throws. */
+  /**
+   * Looks an entry up and checks its tag versions, in one round trip: an MGET of the tags when
+   * this process holds a copy of the entry, else the read script. Never throws.
+   */
   async read(procedure: string, key: string, options: { countHitsOnly?: boolean } = {}): Promise<CacheReadResult> {
     // While this process owes Redis an invalidation, its own entries may be stale: skip them.
-    if (!this.redis || this.pendingTags.size) return { kind: 'unavailable' };
+    const redis = this.redis;
+    if (!redis || this.pendingTags.size) return { kind: 'unavailable' };
+    let result: CacheReadResult;
     try {
-      const reply = parseReadReply(
-        await this.run(this.redis, cacheScripts.read, [key, this.keys.epoch], [this.keys.tagPrefix]),
-      );
-      if (reply.payload !== null) {
-        this.metrics.requests.inc({ procedure, result: 'hit' });
-        return { kind: 'hit', payload: reply.payload };
+      const copy = this.localCopies.get(key);
+      if (copy) {
+        const [epoch = null, ...versions] = await this.withinBudget(redis.mget(this.keys.epoch, ...copy.tagKeys));
+        if (versions.every((version, index) => version === copy.versions[index])) {
+          result = { kind: 'hit', payload: copy.payload };
+        } else {
+          this.localCopies.delete(key);
+          result = { kind: 'miss', epoch };
+        }
+      } else {
+        const reply = parseReadReply(
+          await this.withinBudget(cacheScripts.read.run(redis, [key, this.keys.epoch], [this.keys.tagPrefix])),
+        );
+        if (reply.entry) this.localCopies.set(key, reply.entry);
+        result = reply.entry ? { kind: 'hit', payload: reply.entry.payload } : { kind: 'miss', epoch: reply.epoch };
       }
-      if (!options.countHitsOnly) this.metrics.requests.inc({ procedure, result: 'miss' });
-      return { kind: 'miss', epoch: reply.epoch };
     } catch (error) {
       if (!options.countHitsOnly) this.metrics.requests.inc({ procedure, result: 'error' });
       this.logFailure({ error, operation: 'read' });
       return { kind: 'unavailable' };
     }
+    if (result.kind === 'hit') this.metrics.requests.inc({ procedure, result: 'hit' });
+    else if (!options.countHitsOnly) this.metrics.requests.inc({ procedure, result: 'miss' });
+    return result;
   }
 
   /**
@@ -182,19 +202,20 @@ export class QueryCache {
     this.redis.disconnect();
   }
 
-  private run(redis: Redis, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]) {
-    return withDeadline(script.run(redis, keys, args), this.timeoutMs);
+  private withinBudget<T>(command: Promise<T>): Promise<T> {
+    return withDeadline(command, this.timeoutMs);
   }
 
   private async store(request: CacheRequest, epoch: string | null, tags: readonly string[], payload: string) {
     if (!this.redis) return;
     const names = [...new Set([ALL_ENTRIES_TAG, ...tags])];
     try {
-      await this.run(
-        this.redis,
-        cacheScripts.store,
-        [request.key, this.keys.epoch, ...names.map((name) => this.keys.tag(name))],
-        [epoch ?? '', request.ttlSeconds * 1000, TAG_TTL_MS, payload, ...names],
+      await this.withinBudget(
+        cacheScripts.store.run(
+          this.redis,
+          [request.key, this.keys.epoch, ...names.map((name) => this.keys.tag(name))],
+          [epoch ?? '', request.ttlSeconds * 1000, TAG_TTL_MS, payload, ...names],
+        ),
       );
     } catch (error) {
       this.metrics.writeErrors.inc({ operation: 'store' });
@@ -210,11 +231,12 @@ export class QueryCache {
     }
     const tags = [...this.pendingTags];
     try {
-      await this.run(
-        this.redis,
-        cacheScripts.invalidate,
-        [this.keys.epoch, ...tags.map((name) => this.keys.tag(name))],
-        [TAG_TTL_MS],
+      await this.withinBudget(
+        cacheScripts.invalidate.run(
+          this.redis,
+          [this.keys.epoch, ...tags.map((name) => this.keys.tag(name))],
+          [TAG_TTL_MS],
+        ),
       );
       for (const tag of tags) this.pendingTags.delete(tag);
       // Loads that began before this write must not be shared with requests that come after it.

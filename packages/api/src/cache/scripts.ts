@@ -28,7 +28,10 @@ local function now_micros()
 end
 `;
 
-/** KEYS: entry, epoch. ARGV: tag key prefix. Returns [payload or nil, epoch or nil]. */
+/**
+ * KEYS: entry, epoch. ARGV: tag key prefix. Returns [entry or nil, epoch or nil]: the whole
+ * entry (header line, then payload) when all its tags are current.
+ */
 const READ = `
 local entry = redis.call('GET', KEYS[1])
 local epoch = redis.call('GET', KEYS[2])
@@ -45,7 +48,7 @@ if #names > 0 then
     if current[i] ~= versions[i] then return {false, epoch} end
   end
 end
-return {string.sub(entry, newline + 1), epoch}
+return {entry, epoch}
 `;
 
 /**
@@ -113,18 +116,38 @@ export const cacheScripts = {
   invalidate: new LuaScript(INVALIDATE),
 };
 
+export interface CacheEntry {
+  payload: string;
+  /** Tag names and the versions the payload was computed under (same order). */
+  tags: string[];
+  versions: string[];
+}
+
 export interface ReadReply {
-  /** The stored payload (JSON) when the entry exists and all its tags are current. */
-  payload: string | null;
+  /** The entry, when it exists and all its tags are current. */
+  entry: CacheEntry | null;
   /** The epoch at the time of the read (null if Redis has none yet). */
   epoch: string | null;
 }
 
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** Splits a stored entry; the header is what the store script wrote (cjson: `{}` when empty). */
+function parseEntry(raw: string): CacheEntry {
+  const newline = raw.indexOf('\n');
+  const header: unknown = JSON.parse(raw.slice(0, newline));
+  if (!Array.isArray(header)) throw new Error('cache entry: bad header');
+  const [tags, versions]: unknown[] = header;
+  const list = (value: unknown) => (isStringArray(value) ? value : []);
+  return { payload: raw.slice(newline + 1), tags: list(tags), versions: list(versions) };
+}
+
 export function parseReadReply(reply: unknown): ReadReply {
   if (!Array.isArray(reply)) throw new Error('cache read: unexpected reply');
-  const [payload, epoch] = reply;
-  if ((payload !== null && typeof payload !== 'string') || (epoch !== null && typeof epoch !== 'string')) {
+  const [entry, epoch]: unknown[] = reply;
+  if ((entry !== null && typeof entry !== 'string') || (epoch !== null && typeof epoch !== 'string')) {
     throw new Error('cache read: unexpected reply');
   }
-  return { payload, epoch };
+  return { entry: entry === null ? null : parseEntry(entry), epoch };
 }

@@ -39,6 +39,7 @@ function restPattern(route: FastPathRoute): RestPattern | null {
 }
 
 const TRPC_PREFIX = '/trpc/';
+const MAX_REMEMBERED_URLS = 10_000;
 
 /**
  * Answers cache hits of anonymous, single, non-batched GETs of the listed procedures before
@@ -99,6 +100,21 @@ export function createFastPath(options: FastPathOptions): RequestListener {
     res.end(body);
   };
 
+  // Parsing, validating and hashing the input of a hot URL once, not per request (bounded).
+  const targets = new Map<string, { procedure: string; key: string; trpc: boolean }>();
+  const resolveTarget = (url: string) => {
+    const known = targets.get(url);
+    if (known) return known;
+    const found = match(url);
+    const parsed = found?.route.input.safeParse(found.rawInput);
+    if (!found || !parsed?.success) return null;
+    const { procedure } = found.route;
+    const target = { procedure, key: cache.keys.entry(procedure, parsed.data), trpc: found.trpc };
+    if (targets.size >= MAX_REMEMBERED_URLS) targets.clear();
+    targets.set(url, target);
+    return target;
+  };
+
   return (req, res) => {
     const { headers } = req;
     if (
@@ -115,21 +131,20 @@ export function createFastPath(options: FastPathOptions): RequestListener {
       fallback(req, res);
       return;
     }
-    const found = match(req.url);
-    const parsed = found?.route.input.safeParse(found.rawInput);
-    if (!found || !parsed?.success) {
+    const target = resolveTarget(req.url);
+    if (!target) {
       fallback(req, res);
       return;
     }
-    const { procedure } = found.route;
+    const { procedure, key, trpc } = target;
     // Misses and errors are counted by the procedure that answers next, not twice.
-    void cache.read(procedure, cache.keys.entry(procedure, parsed.data), { countHitsOnly: true }).then((result) => {
+    void cache.read(procedure, key, { countHitsOnly: true }).then((result) => {
       if (result.kind !== 'hit') {
         fallback(req, res);
         return;
       }
       cache.metrics.fastPathHits.inc({ procedure });
-      answer(req, res, result.payload, found.trpc);
+      answer(req, res, result.payload, trpc);
     });
   };
 }

@@ -1,6 +1,10 @@
 import { envFields, parseEnv } from '@inkwell/db';
 import { z } from 'zod';
 
+/** An optional variable; `VAR=` (empty, as .env files often leave them) counts as unset. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
 const apiEnvSchema = z.object({
   NODE_ENV: envFields.nodeEnv,
   LOG_LEVEL: envFields.logLevel,
@@ -18,6 +22,30 @@ const apiEnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: envFields.positiveInt(10_000),
   /** Budget of each /readyz dependency check (ms). */
   READINESS_TIMEOUT_MS: envFields.positiveInt(1_000),
+
+  // --- hardening (src/http/hardening.ts) ---
+  /** Browser origins allowed to call the api with credentials, comma-separated; empty: none. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ error: 'each origin must be an absolute URL like https://app.example.com' }).max(512))),
+  /** How many reverse proxies in front of the api set X-Forwarded-For (0: none, trust nothing). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Largest request body accepted (bytes), for tRPC, REST and everything else. */
+  BODY_LIMIT_BYTES: envFields.positiveInt(1_048_576),
+  /** Most calls one tRPC batch may hold. */
+  MAX_BATCH_SIZE: envFields.positiveInt(20),
+  /** Budget of one request, from arrival to response (ms); past it the api answers 503. */
+  REQUEST_TIMEOUT_MS: envFields.positiveInt(15_000),
+  /** On SIGTERM, how long /readyz fails before the listener closes, so load balancers notice (ms). */
+  SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+
+  // --- metrics (src/http/metrics.ts) ---
+  /** Serve /metrics on this port only (0: a random one); unset: on the main port at /metrics. */
+  METRICS_PORT: optional(z.coerce.number().int().min(0).max(65_535)),
+  /** When set, /metrics on the main port requires `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: optional(z.string().min(16, 'at least 16 characters').max(256)),
 });
 
 export type ApiEnv = z.input<typeof apiEnvSchema>;
@@ -34,6 +62,15 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
+    shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
+    hardening: {
+      corsOrigins: e.CORS_ORIGINS.map((origin) => new URL(origin).origin),
+      trustProxyHops: e.TRUST_PROXY,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      maxBatchSize: e.MAX_BATCH_SIZE,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    },
+    metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },
   };
 }
 

@@ -1,11 +1,12 @@
 import { TRPCError } from '@trpc/server';
 import { AppError } from './errors.js';
+import { procedureMetrics } from './middleware/metrics.js';
 import { baseProcedure, middleware } from './trpc.js';
 
 /** One EntityManager fork per procedure call: batched calls never share an identity map. */
 const withEntityManager = middleware(({ ctx, next }) => next({ ctx: { em: ctx.deps.orm.em.fork() } }));
 
-export const publicProcedure = baseProcedure.use(withEntityManager);
+export const publicProcedure = baseProcedure.use(procedureMetrics).use(withEntityManager);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this' });

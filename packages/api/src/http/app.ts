@@ -1,4 +1,4 @@
-import { TRPCError } from '@trpc/server';
+import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -7,14 +7,29 @@ import { createContext } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { toErrorBody } from '../errors.js';
 import { appRouter } from '../root.js';
+import {
+  bodyLimit,
+  closeConnectionsWhenStopping,
+  corsAllowlist,
+  requestTimeout,
+  trustProxySetting,
+} from './hardening.js';
 import { healthRoutes } from './health.js';
 import type { Lifecycle } from './lifecycle.js';
+import { httpMetrics, metricsRoute } from './metrics.js';
 import { assignRequestId } from './request-id.js';
 
+export interface AppOptions {
+  /** Serve this router instead of `appRouter` (tests mount test-only procedures this way). */
+  router?: AnyTRPCRouter;
+}
+
 /** The express application: plumbing only; procedures live in the routers. */
-export function createApp(deps: AppDeps, lifecycle: Lifecycle): express.Express {
+export function createApp(deps: AppDeps, lifecycle: Lifecycle, options: AppOptions = {}): express.Express {
   const app = express();
+  const limits = deps.config.hardening;
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxySetting(deps.config));
 
   app.use(
     pinoHttp({
@@ -24,13 +39,24 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle): express.Express 
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
     }),
   );
+  // --- operations and hardening: in front of every route (see src/http/hardening.ts) ---
+  app.use(httpMetrics(deps.metrics));
   app.use(helmet());
+  app.use(corsAllowlist(limits.corsOrigins));
+  app.use(closeConnectionsWhenStopping(lifecycle));
+  app.use(requestTimeout(limits.requestTimeoutMs));
+  app.use(bodyLimit(limits.bodyLimitBytes));
+  if (deps.config.metrics.port === undefined) app.use(metricsRoute(deps));
+  // --- end of operations and hardening ---
+
   app.use(healthRoutes(deps, lifecycle));
 
   app.use(
     '/trpc',
     createExpressMiddleware({
-      router: appRouter,
+      router: options.router ?? appRouter,
+      maxBodySize: limits.bodyLimitBytes,
+      maxBatchSize: limits.maxBatchSize,
       createContext: ({ req, res }) => createContext(deps, req, res),
       onError: ({ error, path, ctx }) => {
         const log = ctx?.log ?? deps.logger;

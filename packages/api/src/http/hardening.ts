@@ -1,0 +1,74 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import cors from 'cors';
+import type { RequestHandler, Response } from 'express';
+import type { Config } from '../config.js';
+import { toErrorBody } from '../errors.js';
+import type { Lifecycle } from './lifecycle.js';
+
+function sendError(res: Response, status: number, code: TRPC_ERROR_CODE_KEY, message: string): void {
+  res.status(status).json(toErrorBody(new TRPCError({ code, message }), String(res.req.id)));
+}
+
+/**
+ * CORS for the configured origins only. Requests from any other origin (or with no Origin)
+ * get no CORS headers at all, so browsers refuse them, and credentials are never allowed
+ * for an origin that is not listed.
+ */
+export function corsAllowlist(origins: readonly string[]): RequestHandler {
+  const allowed = new Set(origins);
+  return cors({
+    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+    credentials: true,
+    exposedHeaders: ['x-request-id'],
+    maxAge: 600,
+  });
+}
+
+/**
+ * Refuses a declared body over the limit before anyone reads it. Chunked bodies without a
+ * length are cut off by the readers themselves (tRPC's `maxBodySize`, body parsers' `limit`).
+ */
+export function bodyLimit(limitBytes: number): RequestHandler {
+  return (req, res, next) => {
+    const declared = Number(req.get('content-length') ?? 0);
+    if (declared <= limitBytes) {
+      next();
+      return;
+    }
+    // The unread body stays on the socket: close it rather than read megabytes to reuse it.
+    res.set('connection', 'close');
+    sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body larger than ${limitBytes} bytes`);
+  };
+}
+
+/**
+ * Answers 503 with the error shape when a request has not been answered within `ms`. The
+ * handler keeps running (its late write is dropped by the adapter); the connection is
+ * closed after the 503 so a stuck handler cannot hold a keep-alive connection.
+ */
+export function requestTimeout(ms: number): RequestHandler {
+  return (req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      req.log.warn({ timeoutMs: ms }, 'request timed out');
+      res.set('connection', 'close');
+      sendError(res, 503, 'SERVICE_UNAVAILABLE', 'The request took too long; try again later');
+    }, ms);
+    res.once('close', () => clearTimeout(timer));
+    next();
+  };
+}
+
+/** While shutting down, responses ask the client to close its keep-alive connection. */
+export function closeConnectionsWhenStopping(lifecycle: Lifecycle): RequestHandler {
+  return (_req, res, next) => {
+    if (!lifecycle.accepting) res.set('connection', 'close');
+    next();
+  };
+}
+
+/** `trust proxy` as a hop count: 0 trusts no X-Forwarded-* header at all. */
+export function trustProxySetting(config: Config): number | false {
+  return config.hardening.trustProxyHops > 0 ? config.hardening.trustProxyHops : false;
+}

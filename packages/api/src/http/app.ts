@@ -11,13 +11,14 @@ import {
   bodyLimit,
   closeConnectionsWhenStopping,
   corsAllowlist,
+  mergeVaryHeaders,
   requestTimeout,
   trustProxySetting,
 } from './hardening.js';
 import { healthRoutes } from './health.js';
 import type { Lifecycle } from './lifecycle.js';
 import { httpMetrics, metricsRoute } from './metrics.js';
-import { assignRequestId } from './request-id.js';
+import { assignRequestId, withRequestId } from './request-id.js';
 
 export interface AppOptions {
   /** Serve this router instead of `appRouter` (tests mount test-only procedures this way). */
@@ -40,8 +41,10 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle, options: AppOptio
     }),
   );
   // --- operations and hardening: in front of every route (see src/http/hardening.ts) ---
+  app.use(withRequestId);
   app.use(httpMetrics(deps.metrics));
   app.use(helmet());
+  app.use(mergeVaryHeaders);
   app.use(corsAllowlist(limits.corsOrigins));
   app.use(closeConnectionsWhenStopping(lifecycle));
   app.use(requestTimeout(limits.requestTimeoutMs));

@@ -26,6 +26,24 @@ export function corsAllowlist(origins: readonly string[]): RequestHandler {
 }
 
 /**
+ * tRPC writes its own `Vary` header, which would replace the `Vary: Origin` CORS adds, and a
+ * shared cache could then serve one origin's CORS answer to another. Later `Vary` values are
+ * merged into the earlier ones instead.
+ */
+export const mergeVaryHeaders: RequestHandler = (_req, res, next) => {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = (name: string, value: number | string | readonly string[]) => {
+    if (name.toLowerCase() !== 'vary') return setHeader(name, value);
+    const tokens = [res.getHeader('vary'), value]
+      .flatMap((header) => (header === undefined ? [] : String(header).split(',')))
+      .map((token) => token.trim())
+      .filter(Boolean);
+    return setHeader(name, [...new Set(tokens)].join(', '));
+  };
+  next();
+};
+
+/**
  * Refuses a declared body over the limit before anyone reads it. Chunked bodies without a
  * length are cut off by the readers themselves (tRPC's `maxBodySize`, body parsers' `limit`).
  */

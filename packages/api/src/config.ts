@@ -22,6 +22,10 @@ const apiEnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: envFields.positiveInt(10_000),
   /** Budget of each /readyz dependency check (ms). */
   READINESS_TIMEOUT_MS: envFields.positiveInt(1_000),
+  /** Largest JSON request body accepted by /trpc and /api (bytes); larger ones get a 413. */
+  HTTP_MAX_BODY_BYTES: envFields.positiveInt(102_400),
+  /** Most calls one tRPC batch request may carry; larger batches get a 400. */
+  TRPC_MAX_BATCH_SIZE: envFields.positiveInt(20),
 
   // --- hardening (src/http/hardening.ts) ---
   /** Browser origins allowed to call the api with credentials, comma-separated; empty: none. */
@@ -32,10 +36,6 @@ const apiEnvSchema = z.object({
     .pipe(z.array(z.url({ error: 'each origin must be an absolute URL like https://app.example.com' }).max(512))),
   /** How many reverse proxies in front of the api set X-Forwarded-For (0: none, trust nothing). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
-  /** Largest request body accepted (bytes), for tRPC, REST and everything else. */
-  BODY_LIMIT_BYTES: envFields.positiveInt(1_048_576),
-  /** Most calls one tRPC batch may hold. */
-  MAX_BATCH_SIZE: envFields.positiveInt(20),
   /** Budget of one request, from arrival to response (ms); past it the api answers 503. */
   REQUEST_TIMEOUT_MS: envFields.positiveInt(15_000),
   /** On SIGTERM, how long /readyz fails before the listener closes, so load balancers notice (ms). */
@@ -56,20 +56,20 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    http: { host: e.HOST, port: e.PORT },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      corsOrigins: e.CORS_ORIGINS.map((origin) => new URL(origin).origin),
+      trustProxyHops: e.TRUST_PROXY,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    },
     db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
+    limits: { maxBodyBytes: e.HTTP_MAX_BODY_BYTES, maxBatchSize: e.TRPC_MAX_BATCH_SIZE },
     shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
-    hardening: {
-      corsOrigins: e.CORS_ORIGINS.map((origin) => new URL(origin).origin),
-      trustProxyHops: e.TRUST_PROXY,
-      bodyLimitBytes: e.BODY_LIMIT_BYTES,
-      maxBatchSize: e.MAX_BATCH_SIZE,
-      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
-    },
     metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },
   };
 }

@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AppDeps, closeDeps } from './deps.js';
-import { type AppOptions, createApp } from './http/app.js';
+import type { AnyTRPCRouter } from '@trpc/server';
+import { createApp } from './http/app.js';
 import { createLifecycle } from './http/lifecycle.js';
 import { type MetricsServer, startMetricsServer } from './http/metrics.js';
 
@@ -15,18 +16,20 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export interface ServerOptions extends AppOptions {
+export interface ServerOptions {
   closeDepsOnStop?: boolean;
+  /** Serve this router instead of `appRouter` (tests mount test-only procedures this way). */
+  router?: AnyTRPCRouter;
 }
 
 export async function startServer(deps: AppDeps, options: ServerOptions = {}): Promise<RunningServer> {
   const lifecycle = createLifecycle();
-  const app = createApp(deps, lifecycle, options);
+  const app = createApp(deps, lifecycle, options.router);
   const server = app.listen(deps.config.http.port, deps.config.http.host);
   await once(server, 'listening');
   // Node's own guards against slow clients, aligned with the per-request budget.
-  server.requestTimeout = deps.config.hardening.requestTimeoutMs;
-  server.headersTimeout = Math.min(deps.config.hardening.requestTimeoutMs, 60_000);
+  server.requestTimeout = deps.config.http.requestTimeoutMs;
+  server.headersTimeout = Math.min(deps.config.http.requestTimeoutMs, 60_000);
   // A connection that finishes its last response while we stop is closed at once, not after
   // the keep-alive timeout, so close() completes as soon as the in-flight work is done.
   server.on('request', (_req: IncomingMessage, res: ServerResponse) => {

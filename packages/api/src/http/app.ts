@@ -20,15 +20,9 @@ import type { Lifecycle } from './lifecycle.js';
 import { httpMetrics, metricsRoute } from './metrics.js';
 import { assignRequestId, withRequestId } from './request-id.js';
 
-export interface AppOptions {
-  /** Serve this router instead of `appRouter` (tests mount test-only procedures this way). */
-  router?: AnyTRPCRouter;
-}
-
-/** The express application: plumbing only; procedures live in the routers. */
-export function createApp(deps: AppDeps, lifecycle: Lifecycle, options: AppOptions = {}): express.Express {
+/** The express application over `router` (tests pass their own): plumbing only. */
+export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRouter = appRouter): express.Express {
   const app = express();
-  const limits = deps.config.hardening;
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(deps.config));
 
@@ -45,10 +39,10 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle, options: AppOptio
   app.use(httpMetrics(deps.metrics));
   app.use(helmet());
   app.use(mergeVaryHeaders);
-  app.use(corsAllowlist(limits.corsOrigins));
+  app.use(corsAllowlist(deps.config.http.corsOrigins));
   app.use(closeConnectionsWhenStopping(lifecycle));
-  app.use(requestTimeout(limits.requestTimeoutMs));
-  app.use(bodyLimit(limits.bodyLimitBytes));
+  app.use(requestTimeout(deps.config.http.requestTimeoutMs));
+  app.use(bodyLimit(deps.config.limits.maxBodyBytes));
   if (deps.config.metrics.port === undefined) app.use(metricsRoute(deps));
   // --- end of operations and hardening ---
 
@@ -57,9 +51,9 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle, options: AppOptio
   app.use(
     '/trpc',
     createExpressMiddleware({
-      router: options.router ?? appRouter,
-      maxBodySize: limits.bodyLimitBytes,
-      maxBatchSize: limits.maxBatchSize,
+      router,
+      maxBodySize: deps.config.limits.maxBodyBytes,
+      maxBatchSize: deps.config.limits.maxBatchSize,
       createContext: ({ req, res }) => createContext(deps, req, res),
       onError: ({ error, path, ctx }) => {
         const log = ctx?.log ?? deps.logger;

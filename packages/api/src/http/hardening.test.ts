@@ -65,7 +65,8 @@ describe('request bodies and batches', () => {
   let api: TestApi;
   const memory: Record<string, { beforeMiB: number; afterMiB: number }> = {};
   beforeAll(async () => {
-    api = await startTestApi({ router: testRouter });
+    // 1 MiB (the default is 100 KiB) so that a 1 MB body and 100k levels of nesting reach the parser.
+    api = await startTestApi({ router: testRouter, env: { HTTP_MAX_BODY_BYTES: String(MiB) } });
   });
   afterAll(async () => {
     await api?.close();
@@ -92,7 +93,7 @@ describe('request bodies and batches', () => {
     });
   });
 
-  it('a body one byte over BODY_LIMIT_BYTES is refused with 413', async () => {
+  it('a body one byte over HTTP_MAX_BODY_BYTES is refused with 413', async () => {
     const body = Buffer.alloc(MiB + 1, 0x20);
     const res = await rawRequest(`${api.url}/trpc/echo`, { headers: json, body });
     expectCleanError(res, 413, 'PAYLOAD_TOO_LARGE');
@@ -192,6 +193,12 @@ describe('errors reveal nothing', () => {
   });
   afterAll(async () => {
     await api?.close();
+  });
+
+  it('with the default limit (100 KiB) a 1 MB body is refused with 413', async () => {
+    expect(api.config.limits.maxBodyBytes).toBe(102_400);
+    const body = JSON.stringify({ title: 'x'.repeat(1_000_000) });
+    expectCleanError(await rawRequest(`${api.url}/trpc/echo`, { headers: json, body }), 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('a raw Error with SQL in it is a 500 with the one shape; the log has the cause and the request id', async () => {

@@ -88,5 +88,5 @@ export function closeConnectionsWhenStopping(lifecycle: Lifecycle): RequestHandl
 
 /** `trust proxy` as a hop count: 0 trusts no X-Forwarded-* header at all. */
 export function trustProxySetting(config: Config): number | false {
-  return config.hardening.trustProxyHops > 0 ? config.hardening.trustProxyHops : false;
+  return config.http.trustProxyHops > 0 ? config.http.trustProxyHops : false;
 }

@@ -38,7 +38,11 @@ export const testRouter = router({
     .input(z.strictObject({ id: z.uuid() }))
     .output(z.object({ id: z.string() }))
     .query(({ input }) => ({ id: input.id })),
-  whoami: publicProcedure.query(({ ctx }) => ({ ip: ctx.ip })),
+  whoami: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/test/whoami', tags: ['test'], summary: 'whoami', protect: false } })
+    .input(z.void())
+    .output(z.object({ ip: z.string().nullable() }))
+    .query(({ ctx }) => ({ ip: ctx.ip })),
   boom: publicProcedure.query(() => {
     throw new Error('select "password_hash" from "user" where "email" = $1 - relation does not exist');
   }),

@@ -1,0 +1,208 @@
+import fc from 'fast-check';
+import type { z } from 'zod';
+import type { ProcedureEntry } from './catalog.js';
+import { inputArbitraries } from './zod-arbitrary.js';
+
+/** Who calls: nobody, a forged token, or a real signed-in user or admin. */
+export type Caller = 'anonymous' | 'forged' | 'user' | 'admin';
+
+export interface FuzzTarget {
+  /** Base URL of a running api. */
+  url: string;
+  /** Where the REST adapter is mounted (`/api`), or null to call through tRPC only. */
+  restBase: string | null;
+  /** Access tokens of real accounts, when the api has sign-in. */
+  tokens: Partial<Record<'user' | 'admin', () => Promise<string>>>;
+  numRuns: number;
+  /** Budget of one HTTP call: past it, the property fails as a hang. */
+  requestTimeoutMs: number;
+  seed?: number;
+}
+
+/** What happened to one procedure, for the suite's own coverage assertions and the report. */
+export interface FuzzStats {
+  path: string;
+  runs: number;
+  valid: number;
+  invalid: number;
+  /** Invalid inputs answered 400 with field issues, per transport. */
+  rejectedWithIssues: { trpc: number; rest: number };
+  statuses: Record<string, number>;
+}
+
+interface Answer {
+  status: number;
+  /** The one error shape, wherever the transport put it; null on success. */
+  error: { code?: unknown; message?: unknown; requestId?: unknown; issues?: unknown } | null;
+  text: string;
+  url: string;
+}
+
+/** JSON as it travels: `undefined` keys vanish, -0 becomes 0, and so on. */
+function overTheWire(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function send(url: string, init: RequestInit, timeoutMs: number): Promise<Answer> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new Error(`${init.method ?? 'GET'} ${url.slice(0, 300)} did not answer within ${timeoutMs} ms: ${error}`);
+  }
+  const text = await res.text();
+  let error: Answer['error'] = null;
+  if (res.status >= 400 && text.length > 0) {
+    const body: unknown = JSON.parse(text);
+    const shape = isRecord(body) && isRecord(body.error) ? body.error.data : body;
+    error = isRecord(shape) ? shape : { message: shape };
+  }
+  return { status: res.status, error, text, url };
+}
+
+function callTrpc(target: FuzzTarget, entry: ProcedureEntry, input: unknown, headers: Record<string, string>) {
+  const base = `${target.url}/trpc/${entry.path}`;
+  if (entry.type === 'query') {
+    const url = input === undefined ? base : `${base}?input=${encodeURIComponent(JSON.stringify(input))}`;
+    return send(url, { headers }, target.requestTimeoutMs);
+  }
+  const body = input === undefined ? undefined : JSON.stringify(input);
+  return send(
+    base,
+    { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body },
+    target.requestTimeoutMs,
+  );
+}
+
+/** How a scalar travels in a path or query string. */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+}
+
+/**
+ * Calls the procedure through REST and returns what the adapter hands the procedure as input:
+ * path parameters and query values as strings, the JSON body as is.
+ */
+function callRest(
+  target: FuzzTarget,
+  entry: ProcedureEntry,
+  restBase: string,
+  input: unknown,
+  headers: Record<string, string>,
+): { received: unknown; answer: Promise<Answer> } {
+  const rest = entry.rest;
+  if (!rest) throw new Error(`${entry.path} has no REST mapping`);
+  const fields: Record<string, unknown> = isRecord(input) ? { ...input } : {};
+  const received: Record<string, unknown> = {};
+  const path = rest.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    const value = fields[name];
+    delete fields[name];
+    if (value === undefined) return '';
+    received[name] = asText(value);
+    return encodeURIComponent(asText(value));
+  });
+  const url = `${target.url}${restBase}${path}`;
+  if (rest.method === 'GET' || rest.method === 'DELETE') {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      query.append(key, asText(value));
+      received[key] = asText(value);
+    }
+    const search = query.size > 0 ? `?${query}` : '';
+    return { received, answer: send(`${url}${search}`, { method: rest.method, headers }, target.requestTimeoutMs) };
+  }
+  // A non-object input has no fields to spread over path and body; send it as the body itself.
+  const body = isRecord(input) ? fields : input;
+  const receivedBody = isRecord(input) ? { ...fields, ...received } : input;
+  return {
+    received: overTheWire(receivedBody),
+    answer: send(
+      url,
+      {
+        method: rest.method,
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      },
+      target.requestTimeoutMs,
+    ),
+  };
+}
+
+/** Statuses with which a guard legitimately answers before validation runs. */
+const GUARDS = new Set([401, 403, 429]);
+
+function checkAnswer(answer: Answer, valid: boolean, transport: 'trpc' | 'rest'): boolean {
+  const where = `${transport} ${answer.url.slice(0, 300)} -> ${answer.status}: ${answer.text.slice(0, 500)}`;
+  if (answer.status >= 500) throw new Error(`server error: ${where}`);
+  if (answer.status >= 400) {
+    if (!answer.error || typeof answer.error.code !== 'string' || typeof answer.error.message !== 'string') {
+      throw new Error(`an error without the error shape: ${where}`);
+    }
+    if (!('requestId' in answer.error)) throw new Error(`an error without requestId: ${where}`);
+    if (/\bstack\b|node_modules|\.ts:\d+/.test(answer.text)) throw new Error(`an error leaks internals: ${where}`);
+  }
+  if (valid) return false;
+  const issues = answer.error?.issues;
+  const withIssues = answer.status === 400 && Array.isArray(issues) && issues.length > 0;
+  // REST only: a path parameter that is empty or unroutable matches no route at all.
+  const unrouted = transport === 'rest' && answer.status === 404;
+  if (!withIssues && !GUARDS.has(answer.status) && !unrouted) {
+    throw new Error(`invalid input not rejected with 400 and field issues: ${where}`);
+  }
+  return withIssues;
+}
+
+/**
+ * Property: for any generated input, through tRPC and through REST, as any caller, the api
+ * answers in time, never with a 5xx, errors always have the one shape, and an input the zod
+ * schema rejects is a 400 listing field issues (unless a guard answered first).
+ */
+export async function fuzzProcedure(target: FuzzTarget, entry: ProcedureEntry): Promise<FuzzStats> {
+  const stats: FuzzStats = {
+    path: entry.path,
+    runs: 0,
+    valid: 0,
+    invalid: 0,
+    rejectedWithIssues: { trpc: 0, rest: 0 },
+    statuses: {},
+  };
+  const schema: z.ZodType | null = entry.input;
+  const inputs = schema ? inputArbitraries(schema) : null;
+  const input = inputs
+    ? fc.oneof({ weight: 1, arbitrary: inputs.valid }, { weight: 1, arbitrary: inputs.wild })
+    : fc.constant(undefined);
+  const callers: Caller[] = ['anonymous', 'forged', ...(['user', 'admin'] as const).filter((c) => target.tokens[c])];
+  const restBase = entry.rest ? target.restBase : null;
+
+  await fc.assert(
+    fc.asyncProperty(input, fc.constantFrom(...callers), async (generated, caller) => {
+      stats.runs++;
+      const headers: Record<string, string> = {};
+      if (caller === 'forged') headers.authorization = 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.forged';
+      const token = caller === 'user' || caller === 'admin' ? target.tokens[caller] : undefined;
+      if (token) headers.authorization = `Bearer ${await token()}`;
+
+      const sent = overTheWire(generated);
+      const validForTrpc = schema ? schema.safeParse(sent).success : true;
+      const rest = restBase ? callRest(target, entry, restBase, sent, headers) : null;
+      const validForRest = schema && rest ? schema.safeParse(rest.received).success : true;
+      const [viaTrpc, viaRest] = await Promise.all([callTrpc(target, entry, sent, headers), rest?.answer]);
+
+      if (validForTrpc) stats.valid++;
+      else stats.invalid++;
+      for (const answer of [viaTrpc, viaRest]) {
+        if (answer) stats.statuses[answer.status] = (stats.statuses[answer.status] ?? 0) + 1;
+      }
+      if (checkAnswer(viaTrpc, validForTrpc, 'trpc')) stats.rejectedWithIssues.trpc++;
+      if (viaRest && checkAnswer(viaRest, validForRest, 'rest')) stats.rejectedWithIssues.rest++;
+    }),
+    { numRuns: target.numRuns, seed: target.seed, endOnFailure: true, includeErrorInReport: true },
+  );
+  return stats;
+}

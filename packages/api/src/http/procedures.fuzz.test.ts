@@ -4,6 +4,8 @@ import { publicProcedure } from '../procedures.js';
 import { appRouter } from '../root.js';
 import { listProcedures, type ProcedureEntry } from '../test/fuzz/catalog.js';
 import { type FuzzStats, type FuzzTarget, fuzzProcedure } from '../test/fuzz/fuzz-procedure.js';
+import { createSession } from '../modules/auth/sessions.service.js';
+import { createSignedInUser } from '../test/auth-helpers.js';
 import { startTestApi, type TestApi } from '../test/harness.js';
 import { testRouter } from '../test/test-router.js';
 import { router } from '../trpc.js';
@@ -144,6 +146,29 @@ describe('fuzz: the test-only router (the suite itself)', () => {
   });
 });
 
+/**
+ * A fresh session per call, of one account per procedure and role: a procedure that signs
+ * out or changes its account (logout, logoutAll, changePassword) cannot starve the runs after
+ * it, nor other procedures fuzzed at the same time.
+ */
+function freshTokens(api: TestApi): FuzzTarget['tokens'] {
+  const accounts = new Map<string, Promise<string>>();
+  const tokenFor = (role: 'user' | 'admin') => async (entry: ProcedureEntry) => {
+    const key = `${role}:${entry.path}`;
+    let account = accounts.get(key);
+    if (!account) {
+      account = createSignedInUser(api, { role }).then((user) => user.userId);
+      accounts.set(key, account);
+    }
+    const userId = await account;
+    const issued = await api.deps.orm.em
+      .fork()
+      .transactional((em) => createSession(em, api.config.auth, userId, { userAgent: 'fuzz', ip: '127.0.0.1' }));
+    return issued.accessToken.token;
+  };
+  return { user: tokenFor('user'), admin: tokenFor('admin') };
+}
+
 describe('fuzz: every procedure of appRouter', () => {
   const entries = listProcedures(appRouter);
   let api: TestApi;
@@ -159,10 +184,11 @@ describe('fuzz: every procedure of appRouter', () => {
   });
 
   it(`never a 5xx, never a hang, invalid input is a 400 with issues (${NUM_RUNS} runs each)`, async () => {
+    expect(entries.length).toBeGreaterThan(0);
     const target: FuzzTarget = {
       url: api.url,
       restBase: REST_BASE,
-      tokens: {},
+      tokens: freshTokens(api),
       numRuns: NUM_RUNS,
       requestTimeoutMs: 10_000,
     };

@@ -11,8 +11,8 @@ export interface FuzzTarget {
   url: string;
   /** Where the REST adapter is mounted (`/api`), or null to call through tRPC only. */
   restBase: string | null;
-  /** Access tokens of real accounts, when the api has sign-in. */
-  tokens: Partial<Record<'user' | 'admin', () => Promise<string>>>;
+  /** A fresh access token of a real account for this procedure's runs, when the api has sign-in. */
+  tokens: Partial<Record<'user' | 'admin', (entry: ProcedureEntry) => Promise<string>>>;
   numRuns: number;
   /** Budget of one HTTP call: past it, the property fails as a hang. */
   requestTimeoutMs: number;
@@ -186,7 +186,7 @@ export async function fuzzProcedure(target: FuzzTarget, entry: ProcedureEntry): 
       const headers: Record<string, string> = {};
       if (caller === 'forged') headers.authorization = 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.forged';
       const token = caller === 'user' || caller === 'admin' ? target.tokens[caller] : undefined;
-      if (token) headers.authorization = `Bearer ${await token()}`;
+      if (token) headers.authorization = `Bearer ${await token(entry)}`;
 
       const sent = overTheWire(generated);
       const validForTrpc = schema ? schema.safeParse(sent).success : true;

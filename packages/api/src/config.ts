@@ -45,7 +45,12 @@ const apiEnvSchema = z.object({
   CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.url({ error: 'each origin must be an absolute URL like https://app.example.com' }).max(512))),
   /** How many reverse proxies in front of the api set X-Forwarded-For (0: none, trust nothing). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),

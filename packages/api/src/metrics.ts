@@ -1,5 +1,5 @@
 import type { MikroORM } from '@inkwell/db';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Outcome of one cache lookup, as counted by `inkwell_cache_requests_total`. */
 export type CacheResult = 'hit' | 'miss' | 'error';

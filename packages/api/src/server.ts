@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AppDeps, closeDeps } from './deps.js';
 import type { AnyTRPCRouter } from '@trpc/server';
+import { type AppDeps, closeDeps } from './deps.js';
 import { createApp } from './http/app.js';
 import { createLifecycle } from './http/lifecycle.js';
 import { type MetricsServer, startMetricsServer } from './http/metrics.js';

@@ -152,8 +152,8 @@ describe('the exposition check itself', () => {
     expect(() =>
       parseExposition('# TYPE h histogram\nh_bucket{le="1"} 3\nh_bucket{le="+Inf"} 2\nh_sum 1\nh_count 2\n'),
     ).toThrow(/cumulative/);
-    expect(() =>
-      parseExposition('# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\n# TYPE a gauge\n'),
-    ).toThrow(/split|TYPE after/);
+    expect(() => parseExposition('# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\n# TYPE a gauge\n')).toThrow(
+      /split|TYPE after/,
+    );
   });
 });

@@ -46,7 +46,10 @@ export function metricsRoute(deps: AppDeps): Router {
     const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
     if (token !== undefined && (given === undefined || !sameSecret(given, token))) {
       const error = new TRPCError({ code: 'UNAUTHORIZED', message: 'Metrics need a bearer token' });
-      res.status(401).set('www-authenticate', 'Bearer').json(toErrorBody(error, String(req.id)));
+      res
+        .status(401)
+        .set('www-authenticate', 'Bearer')
+        .json(toErrorBody(error, String(req.id)));
       return;
     }
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createSession } from '../modules/auth/sessions.service.js';
 import { publicProcedure } from '../procedures.js';
 import { appRouter } from '../root.js';
+import { createSignedInUser } from '../test/auth-helpers.js';
 import { listProcedures, type ProcedureEntry } from '../test/fuzz/catalog.js';
 import { type FuzzStats, type FuzzTarget, fuzzProcedure } from '../test/fuzz/fuzz-procedure.js';
-import { createSession } from '../modules/auth/sessions.service.js';
-import { createSignedInUser } from '../test/auth-helpers.js';
 import { startTestApi, type TestApi } from '../test/harness.js';
 import { testRouter } from '../test/test-router.js';
 import { router } from '../trpc.js';
@@ -64,7 +64,8 @@ function unboundedFields(entry: ProcedureEntry): string[] {
     if (typeof node !== 'object' || node === null) return;
     const schema = node as Record<string, unknown>;
     const bounded = 'enum' in schema || 'const' in schema || 'pattern' in schema;
-    if (schema.type === 'string' && !bounded && typeof schema.maxLength !== 'number') problems.push(`${where}: string without max`);
+    if (schema.type === 'string' && !bounded && typeof schema.maxLength !== 'number')
+      problems.push(`${where}: string without max`);
     if (schema.type === 'array' && typeof schema.maxItems !== 'number') problems.push(`${where}: array without max`);
     if (where.endsWith('.limit') && !(typeof schema.maximum === 'number' && schema.maximum <= 100)) {
       problems.push(`${where}: limit above 100`);
@@ -90,12 +91,10 @@ describe('fuzz: the test-only router (the suite itself)', () => {
   });
   const broken = router({
     // Crashes on some valid inputs, and accepts some invalid ones without a 400.
-    crashes: publicProcedure
-      .input(z.strictObject({ n: z.number().int().min(0).max(1_000) }))
-      .query(({ input }) => {
-        if (input.n > 500) throw new Error('unexpected');
-        return { n: input.n };
-      }),
+    crashes: publicProcedure.input(z.strictObject({ n: z.number().int().min(0).max(1_000) })).query(({ input }) => {
+      if (input.n > 500) throw new Error('unexpected');
+      return { n: input.n };
+    }),
     lenient: publicProcedure.input(z.unknown()).query(() => ({ ok: true })),
   });
   let api: TestApi;
@@ -137,7 +136,13 @@ describe('fuzz: the test-only router (the suite itself)', () => {
   });
 
   it('catches a procedure that fails with 500 and one that lets invalid input through', async () => {
-    const target: FuzzTarget = { url: brokenApi.url, restBase: null, tokens: {}, numRuns: 200, requestTimeoutMs: 10_000 };
+    const target: FuzzTarget = {
+      url: brokenApi.url,
+      restBase: null,
+      tokens: {},
+      numRuns: 200,
+      requestTimeoutMs: 10_000,
+    };
     const [crashes, lenient] = listProcedures(broken);
     if (!crashes || !lenient) throw new Error('test router changed');
     await expect(fuzzProcedure(target, crashes)).rejects.toThrow(/server error/);

@@ -46,10 +46,8 @@ export const testRouter = router({
   boom: publicProcedure.query(() => {
     throw new Error('select "password_hash" from "user" where "email" = $1 - relation does not exist');
   }),
-  slow: publicProcedure
-    .input(z.strictObject({ ms: z.number().int().min(0).max(10_000) }))
-    .query(async ({ input }) => {
-      await new Promise((resolve) => setTimeout(resolve, input.ms));
-      return { waited: input.ms };
-    }),
+  slow: publicProcedure.input(z.strictObject({ ms: z.number().int().min(0).max(10_000) })).query(async ({ input }) => {
+    await new Promise((resolve) => setTimeout(resolve, input.ms));
+    return { waited: input.ms };
+  }),
 });

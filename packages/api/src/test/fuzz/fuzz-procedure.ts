@@ -81,7 +81,7 @@ function callTrpc(target: FuzzTarget, entry: ProcedureEntry, input: unknown, hea
 
 /** How a scalar travels in a path or query string. */
 function asText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? '';
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
 /**

@@ -132,7 +132,10 @@ function numberArbitrary(schema: JsonSchema, integer: boolean): fc.Arbitrary<num
   const min = schema.minimum ?? (exclusiveMin === undefined ? -1_000_000 : exclusiveMin + (integer ? 1 : 1e-6));
   const max = schema.maximum ?? (exclusiveMax === undefined ? 1_000_000 : exclusiveMax - (integer ? 1 : 1e-6));
   const within = integer
-    ? fc.integer({ min: Math.ceil(Math.max(min, Number.MIN_SAFE_INTEGER)), max: Math.floor(Math.min(max, Number.MAX_SAFE_INTEGER)) })
+    ? fc.integer({
+        min: Math.ceil(Math.max(min, Number.MIN_SAFE_INTEGER)),
+        max: Math.floor(Math.min(max, Number.MAX_SAFE_INTEGER)),
+      })
     : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
   return fc.oneof({ weight: 4, arbitrary: within }, { weight: 1, arbitrary: fc.constantFrom(min, max) });
 }

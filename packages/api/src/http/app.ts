@@ -8,6 +8,7 @@ import type { AppDeps } from '../deps.js';
 import { toErrorBody } from '../errors.js';
 import { appRouter } from '../root.js';
 import {
+  answeredByTimeout,
   bodyLimit,
   closeConnectionsWhenStopping,
   corsAllowlist,
@@ -55,8 +56,12 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRo
       maxBodySize: deps.config.limits.maxBodyBytes,
       maxBatchSize: deps.config.limits.maxBatchSize,
       createContext: ({ req, res }) => createContext(deps, req, res),
-      onError: ({ error, path, ctx }) => {
+      onError: ({ error, path, ctx, req }) => {
         const log = ctx?.log ?? deps.logger;
+        if (answeredByTimeout(req.res)) {
+          log.debug({ path }, 'late answer after the request timeout dropped');
+          return;
+        }
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');
         else log.debug({ code: error.code, path }, 'procedure error');
       },

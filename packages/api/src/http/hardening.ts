@@ -60,9 +60,16 @@ export function bodyLimit(limitBytes: number): RequestHandler {
   };
 }
 
+const timedOut = new WeakSet<Response>();
+
+/** True once `requestTimeout` has answered for this request: a later failure to write is expected. */
+export function answeredByTimeout(res: Response | undefined): boolean {
+  return res !== undefined && timedOut.has(res);
+}
+
 /**
  * Answers 503 with the error shape when a request has not been answered within `ms`. The
- * handler keeps running (its late write is dropped by the adapter); the connection is
+ * handler keeps running (its late write fails and is dropped, see `answeredByTimeout`); the connection is
  * closed after the 503 so a stuck handler cannot hold a keep-alive connection.
  */
 export function requestTimeout(ms: number): RequestHandler {
@@ -70,6 +77,7 @@ export function requestTimeout(ms: number): RequestHandler {
     const timer = setTimeout(() => {
       if (res.headersSent) return;
       req.log.warn({ timeoutMs: ms }, 'request timed out');
+      timedOut.add(res);
       res.set('connection', 'close');
       sendError(res, 503, 'SERVICE_UNAVAILABLE', 'The request took too long; try again later');
     }, ms);

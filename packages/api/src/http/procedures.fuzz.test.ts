@@ -82,6 +82,29 @@ function unboundedFields(entry: ProcedureEntry): string[] {
   return problems;
 }
 
+/**
+ * A fresh session per call, of one account per procedure and role: a procedure that signs
+ * out or changes its account (logout, logoutAll, changePassword) cannot starve the runs after
+ * it, nor other procedures fuzzed at the same time.
+ */
+function freshTokens(api: TestApi): FuzzTarget['tokens'] {
+  const accounts = new Map<string, Promise<string>>();
+  const tokenFor = (role: 'user' | 'admin') => async (entry: ProcedureEntry) => {
+    const key = `${role}:${entry.path}`;
+    let account = accounts.get(key);
+    if (!account) {
+      account = createSignedInUser(api, { role }).then((user) => user.userId);
+      accounts.set(key, account);
+    }
+    const userId = await account;
+    const issued = await api.deps.orm.em
+      .fork()
+      .transactional((em) => createSession(em, api.config.auth, userId, { userAgent: 'fuzz', ip: '127.0.0.1' }));
+    return issued.accessToken.token;
+  };
+  return { user: tokenFor('user'), admin: tokenFor('admin') };
+}
+
 describe('fuzz: the test-only router (the suite itself)', () => {
   const fuzzable = router({
     echo: testRouter.echo,
@@ -124,7 +147,7 @@ describe('fuzz: the test-only router (the suite itself)', () => {
     const target: FuzzTarget = {
       url: api.url,
       restBase: REST_BASE,
-      tokens: {},
+      tokens: freshTokens(api),
       numRuns: NUM_RUNS,
       requestTimeoutMs: 10_000,
     };
@@ -150,29 +173,6 @@ describe('fuzz: the test-only router (the suite itself)', () => {
     await expect(fuzzProcedure(target, strict)).rejects.toThrow(/not rejected with 400/);
   });
 });
-
-/**
- * A fresh session per call, of one account per procedure and role: a procedure that signs
- * out or changes its account (logout, logoutAll, changePassword) cannot starve the runs after
- * it, nor other procedures fuzzed at the same time.
- */
-function freshTokens(api: TestApi): FuzzTarget['tokens'] {
-  const accounts = new Map<string, Promise<string>>();
-  const tokenFor = (role: 'user' | 'admin') => async (entry: ProcedureEntry) => {
-    const key = `${role}:${entry.path}`;
-    let account = accounts.get(key);
-    if (!account) {
-      account = createSignedInUser(api, { role }).then((user) => user.userId);
-      accounts.set(key, account);
-    }
-    const userId = await account;
-    const issued = await api.deps.orm.em
-      .fork()
-      .transactional((em) => createSession(em, api.config.auth, userId, { userAgent: 'fuzz', ip: '127.0.0.1' }));
-    return issued.accessToken.token;
-  };
-  return { user: tokenFor('user'), admin: tokenFor('admin') };
-}
 
 describe('fuzz: every procedure of appRouter', () => {
   const entries = listProcedures(appRouter);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ProcedureEntry } from './catalog.js';
 import { inputArbitraries } from './zod-arbitrary.js';
 
@@ -84,9 +84,38 @@ function asText(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
 }
 
+/** The input schema with optional/nullable/default wrappers taken off. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) {
+    const inner: unknown = current.unwrap();
+    if (!(inner instanceof z.ZodType)) break;
+    current = inner;
+  }
+  return current;
+}
+
+/** Whether the REST adapter (trpc-to-openapi) turns a single query value of `key` into an array. */
+function isArrayField(schema: z.ZodType | null, key: string): boolean {
+  const object = schema ? unwrap(schema) : null;
+  if (!(object instanceof z.ZodObject)) return false;
+  const field: unknown = object.shape[key];
+  return field instanceof z.ZodArray || (field instanceof z.ZodOptional && field.unwrap() instanceof z.ZodArray);
+}
+
+/** Marks a REST request the JSON parser refuses before any procedure sees it. */
+const REFUSED_BY_PARSER = Symbol('refused by the JSON parser');
+
+interface RestCall {
+  /** What the adapter hands the procedure as input, or REFUSED_BY_PARSER. */
+  received: unknown;
+  answer: Promise<Answer>;
+}
+
 /**
- * Calls the procedure through REST and returns what the adapter hands the procedure as input:
- * path parameters and query values as strings, the JSON body as is.
+ * Calls the procedure through REST and mirrors what the adapter hands the procedure: path
+ * parameters and query values as strings (repeated keys as arrays, empty values dropped), the
+ * JSON body merged with the path parameters, nothing at all for a void input.
  */
 function callRest(
   target: FuzzTarget,
@@ -94,40 +123,56 @@ function callRest(
   restBase: string,
   input: unknown,
   headers: Record<string, string>,
-): { received: unknown; answer: Promise<Answer> } {
+): RestCall {
   const rest = entry.rest;
   if (!rest) throw new Error(`${entry.path} has no REST mapping`);
   const fields: Record<string, unknown> = isRecord(input) ? { ...input } : {};
-  const received: Record<string, unknown> = {};
+  const pathParams: Record<string, string> = {};
   const path = rest.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
     const value = fields[name];
     delete fields[name];
     if (value === undefined) return '';
-    received[name] = asText(value);
+    pathParams[name] = asText(value);
     return encodeURIComponent(asText(value));
   });
   const url = `${target.url}${restBase}${path}`;
+  const inputSchema = entry.input ? unwrap(entry.input) : null;
+  const takesNothing =
+    inputSchema instanceof z.ZodVoid || inputSchema instanceof z.ZodUndefined || inputSchema instanceof z.ZodNever;
+
   if (rest.method === 'GET' || rest.method === 'DELETE') {
     const query = new URLSearchParams();
+    const received: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) {
-      if (value === undefined) continue;
-      query.append(key, asText(value));
-      received[key] = asText(value);
+      const values = (Array.isArray(value) ? value : [value]).filter((v) => v !== undefined).map(asText);
+      for (const v of values) query.append(key, v);
+      // express parses the query; the adapter drops a single empty value and wraps a single
+      // value of an array field.
+      const [first] = values;
+      if (values.length > 1) received[key] = values;
+      else if (first) received[key] = isArrayField(entry.input, key) ? [first] : first;
     }
     const search = query.size > 0 ? `?${query}` : '';
-    return { received, answer: send(`${url}${search}`, { method: rest.method, headers }, target.requestTimeoutMs) };
+    return {
+      received: takesNothing ? undefined : { ...received, ...pathParams },
+      answer: send(`${url}${search}`, { method: rest.method, headers }, target.requestTimeoutMs),
+    };
   }
-  // A non-object input has no fields to spread over path and body; send it as the body itself.
   const body = isRecord(input) ? fields : input;
-  const receivedBody = isRecord(input) ? { ...fields, ...received } : input;
+  let received: unknown;
+  if (takesNothing) received = undefined;
+  else if (body === undefined) received = { ...pathParams };
+  else if (typeof body === 'object' && body !== null) received = { ...body, ...pathParams };
+  // A body that is not a JSON object or array is refused by the (strict) JSON parser.
+  else received = REFUSED_BY_PARSER;
   return {
-    received: overTheWire(receivedBody),
+    received,
     answer: send(
       url,
       {
         method: rest.method,
         headers: { ...headers, 'content-type': 'application/json' },
-        body: JSON.stringify(body ?? {}),
+        body: body === undefined ? undefined : JSON.stringify(body),
       },
       target.requestTimeoutMs,
     ),
@@ -137,7 +182,11 @@ function callRest(
 /** Statuses with which a guard legitimately answers before validation runs. */
 const GUARDS = new Set([401, 403, 429]);
 
-function checkAnswer(answer: Answer, valid: boolean, transport: 'trpc' | 'rest'): boolean {
+/**
+ * Checks one answer against the verdict of the zod schema on what the procedure received;
+ * returns whether it was a 400 with field issues.
+ */
+function checkAnswer(answer: Answer, verdict: 'valid' | 'invalid' | 'unparsable', transport: 'trpc' | 'rest'): boolean {
   const where = `${transport} ${answer.url.slice(0, 300)} -> ${answer.status}: ${answer.text.slice(0, 500)}`;
   if (answer.status >= 500) throw new Error(`server error: ${where}`);
   if (answer.status >= 400) {
@@ -147,7 +196,12 @@ function checkAnswer(answer: Answer, valid: boolean, transport: 'trpc' | 'rest')
     if (!('requestId' in answer.error)) throw new Error(`an error without requestId: ${where}`);
     if (/\bstack\b|node_modules|\.ts:\d+/.test(answer.text)) throw new Error(`an error leaks internals: ${where}`);
   }
-  if (valid) return false;
+  if (verdict === 'valid') return false;
+  if (verdict === 'unparsable') {
+    if (answer.status !== 400 && !GUARDS.has(answer.status))
+      throw new Error(`an unparsable body not refused: ${where}`);
+    return false;
+  }
   const issues = answer.error?.issues;
   const withIssues = answer.status === 400 && Array.isArray(issues) && issues.length > 0;
   // REST only: a path parameter that is empty or unroutable matches no route at all.
@@ -189,18 +243,28 @@ export async function fuzzProcedure(target: FuzzTarget, entry: ProcedureEntry): 
       if (token) headers.authorization = `Bearer ${await token(entry)}`;
 
       const sent = overTheWire(generated);
-      const validForTrpc = schema ? schema.safeParse(sent).success : true;
+      // REST first: trpc-to-openapi switches on `coerce` in the input schema at its first call,
+      // which changes what the schema (our oracle, and tRPC's parser) accepts from then on.
       const rest = restBase ? callRest(target, entry, restBase, sent, headers) : null;
-      const validForRest = schema && rest ? schema.safeParse(rest.received).success : true;
-      const [viaTrpc, viaRest] = await Promise.all([callTrpc(target, entry, sent, headers), rest?.answer]);
+      const viaRest = rest ? await rest.answer : null;
+      const viaTrpc = await callTrpc(target, entry, sent, headers);
+      const validForTrpc = schema ? schema.safeParse(sent).success : true;
 
       if (validForTrpc) stats.valid++;
       else stats.invalid++;
       for (const answer of [viaTrpc, viaRest]) {
         if (answer) stats.statuses[answer.status] = (stats.statuses[answer.status] ?? 0) + 1;
       }
-      if (checkAnswer(viaTrpc, validForTrpc, 'trpc')) stats.rejectedWithIssues.trpc++;
-      if (viaRest && checkAnswer(viaRest, validForRest, 'rest')) stats.rejectedWithIssues.rest++;
+      if (checkAnswer(viaTrpc, validForTrpc ? 'valid' : 'invalid', 'trpc')) stats.rejectedWithIssues.trpc++;
+      if (rest && viaRest) {
+        const verdict =
+          rest.received === REFUSED_BY_PARSER
+            ? 'unparsable'
+            : !schema || schema.safeParse(rest.received).success
+              ? 'valid'
+              : 'invalid';
+        if (checkAnswer(viaRest, verdict, 'rest')) stats.rejectedWithIssues.rest++;
+      }
     }),
     { numRuns: target.numRuns, seed: target.seed, endOnFailure: true, includeErrorInReport: true },
   );

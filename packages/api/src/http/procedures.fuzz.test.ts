@@ -87,13 +87,16 @@ function unboundedFields(entry: ProcedureEntry): string[] {
  * out or changes its account (logout, logoutAll, changePassword) cannot starve the runs after
  * it, nor other procedures fuzzed at the same time.
  */
-function freshTokens(api: TestApi): FuzzTarget['tokens'] {
+function freshTokens(api: TestApi, reservedIds: Set<string>): FuzzTarget['tokens'] {
   const accounts = new Map<string, Promise<string>>();
   const tokenFor = (role: 'user' | 'admin') => async (entry: ProcedureEntry) => {
     const key = `${role}:${entry.path}`;
     let account = accounts.get(key);
     if (!account) {
-      account = createSignedInUser(api, { role }).then((user) => user.userId);
+      account = createSignedInUser(api, { role }).then((user) => {
+        reservedIds.add(user.userId);
+        return user.userId;
+      });
       accounts.set(key, account);
     }
     const userId = await account;
@@ -144,10 +147,13 @@ describe('fuzz: the test-only router (the suite itself)', () => {
   });
 
   it(`never a 5xx, never a hang, invalid input is a 400 with issues (${NUM_RUNS} runs each)`, async () => {
+    const reservedIds = new Set<string>();
     const target: FuzzTarget = {
       url: api.url,
       restBase: REST_BASE,
-      tokens: freshTokens(api),
+      tokens: freshTokens(api, reservedIds),
+      knownIds: [],
+      reservedIds,
       numRuns: NUM_RUNS,
       requestTimeoutMs: 10_000,
     };
@@ -156,13 +162,15 @@ describe('fuzz: the test-only router (the suite itself)', () => {
     const stats = await fuzzAll(target, entries);
     report('fuzz (test router)', stats, startedAt);
     expectCoverage(stats, entries, target);
-  });
+  }, 120_000);
 
   it('catches a procedure that fails with 500 and one that lets invalid input through', async () => {
     const target: FuzzTarget = {
       url: brokenApi.url,
       restBase: null,
       tokens: {},
+      knownIds: [],
+      reservedIds: new Set(),
       numRuns: 200,
       requestTimeoutMs: 10_000,
     };
@@ -190,10 +198,13 @@ describe('fuzz: every procedure of appRouter', () => {
 
   it(`never a 5xx, never a hang, invalid input is a 400 with issues (${NUM_RUNS} runs each)`, async () => {
     expect(entries.length).toBeGreaterThan(0);
+    const reservedIds = new Set<string>();
     const target: FuzzTarget = {
       url: api.url,
       restBase: REST_BASE,
-      tokens: freshTokens(api),
+      tokens: freshTokens(api, reservedIds),
+      knownIds: [],
+      reservedIds,
       numRuns: NUM_RUNS,
       requestTimeoutMs: 10_000,
     };
@@ -201,5 +212,5 @@ describe('fuzz: every procedure of appRouter', () => {
     const stats = await fuzzAll(target, entries);
     report('fuzz (appRouter)', stats, startedAt);
     expectCoverage(stats, entries, target);
-  });
+  }, 600_000);
 });

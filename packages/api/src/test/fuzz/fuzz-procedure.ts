@@ -13,6 +13,13 @@ export interface FuzzTarget {
   restBase: string | null;
   /** A fresh access token of a real account for this procedure's runs, when the api has sign-in. */
   tokens: Partial<Record<'user' | 'admin', (entry: ProcedureEntry) => Promise<string>>>;
+  /** Ids seen in successful answers, shared by all procedures (see GeneratorOptions.knownIds). */
+  knownIds: string[];
+  /**
+   * Ids never offered as inputs: the fuzzing accounts themselves, so that an admin procedure
+   * (disable, demote) cannot sign out the accounts other procedures are being fuzzed with.
+   */
+  reservedIds: ReadonlySet<string>;
   numRuns: number;
   /** Budget of one HTTP call: past it, the property fails as a hang. */
   requestTimeoutMs: number;
@@ -179,6 +186,18 @@ function callRest(
   };
 }
 
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+const MAX_KNOWN_IDS = 1_000;
+
+/** Remembers the ids in a successful answer, so later inputs can name things that exist. */
+function harvestIds(answer: Answer, target: FuzzTarget): void {
+  const { knownIds, reservedIds } = target;
+  if (answer.status >= 300 || knownIds.length >= MAX_KNOWN_IDS) return;
+  for (const id of answer.text.match(UUID) ?? []) {
+    if (!knownIds.includes(id) && !reservedIds.has(id) && knownIds.length < MAX_KNOWN_IDS) knownIds.push(id);
+  }
+}
+
 /** Statuses with which a guard legitimately answers before validation runs. */
 const GUARDS = new Set([401, 403, 429]);
 
@@ -227,7 +246,7 @@ export async function fuzzProcedure(target: FuzzTarget, entry: ProcedureEntry): 
     statuses: {},
   };
   const schema: z.ZodType | null = entry.input;
-  const inputs = schema ? inputArbitraries(schema) : null;
+  const inputs = schema ? inputArbitraries(schema, { knownIds: target.knownIds }) : null;
   const input = inputs
     ? fc.oneof({ weight: 1, arbitrary: inputs.valid }, { weight: 1, arbitrary: inputs.wild })
     : fc.constant(undefined);
@@ -253,7 +272,9 @@ export async function fuzzProcedure(target: FuzzTarget, entry: ProcedureEntry): 
       if (validForTrpc) stats.valid++;
       else stats.invalid++;
       for (const answer of [viaTrpc, viaRest]) {
-        if (answer) stats.statuses[answer.status] = (stats.statuses[answer.status] ?? 0) + 1;
+        if (!answer) continue;
+        stats.statuses[answer.status] = (stats.statuses[answer.status] ?? 0) + 1;
+        harvestIds(answer, target);
       }
       if (checkAnswer(viaTrpc, validForTrpc ? 'valid' : 'invalid', 'trpc')) stats.rejectedWithIssues.trpc++;
       if (rest && viaRest) {

@@ -15,16 +15,32 @@ type SchemaNode = z.core.JSONSchema._JSONSchema;
  * classifies each generated value with `schema.safeParse`, so a generator that strays only
  * costs coverage, never a wrong verdict.
  */
-export function inputArbitraries(schema: z.ZodType): { valid: fc.Arbitrary<unknown>; wild: fc.Arbitrary<unknown> } {
+export function inputArbitraries(
+  schema: z.ZodType,
+  options: GeneratorOptions = {},
+): { valid: fc.Arbitrary<unknown>; wild: fc.Arbitrary<unknown> } {
   const root = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', reused: 'inline', cycles: 'ref' });
-  const defs = root.$defs ?? {};
+  const context: Context = { defs: root.$defs ?? {}, knownIds: options.knownIds ?? [] };
   return {
-    valid: build(root, defs, 'valid', 0),
+    valid: build(root, context, 'valid', 0),
     wild: fc.oneof(
-      { weight: 6, arbitrary: build(root, defs, 'wild', 0) },
+      { weight: 6, arbitrary: build(root, context, 'wild', 0) },
       { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
     ),
   };
+}
+
+export interface GeneratorOptions {
+  /**
+   * Ids of things that exist (filled while the suite runs): half of the generated UUIDs are
+   * taken from it, so calls reach past "not found" into the code that acts on a real row.
+   */
+  knownIds?: readonly string[];
+}
+
+interface Context {
+  defs: Record<string, JsonSchema>;
+  knownIds: readonly string[];
 }
 
 type Mode = 'valid' | 'wild';
@@ -43,30 +59,30 @@ function resolve(node: SchemaNode, defs: Record<string, JsonSchema>): JsonSchema
   return node;
 }
 
-function build(node: SchemaNode, defs: Record<string, JsonSchema>, mode: Mode, depth: number): fc.Arbitrary<unknown> {
-  const schema = resolve(node, defs);
-  const valid = validArbitrary(schema, defs, mode, depth);
+function build(node: SchemaNode, context: Context, mode: Mode, depth: number): fc.Arbitrary<unknown> {
+  const schema = resolve(node, context.defs);
+  const valid = validArbitrary(schema, context, mode, depth);
   if (mode === 'valid') return valid;
-  return fc.oneof({ weight: 5, arbitrary: valid }, { weight: 1, arbitrary: violation(schema, defs, depth) });
+  return fc.oneof({ weight: 5, arbitrary: valid }, { weight: 1, arbitrary: violation(schema, context, depth) });
 }
 
-function validArbitrary(schema: JsonSchema, defs: Record<string, JsonSchema>, mode: Mode, depth: number) {
+function validArbitrary(schema: JsonSchema, context: Context, mode: Mode, depth: number) {
   if (depth > MAX_DEPTH) return fc.constant(null);
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum) return fc.constantFrom(...schema.enum);
   const alternatives = schema.anyOf ?? schema.oneOf;
   if (alternatives && alternatives.length > 0) {
-    return fc.oneof(...alternatives.map((alternative) => build(alternative, defs, mode, depth + 1)));
+    return fc.oneof(...alternatives.map((alternative) => build(alternative, context, mode, depth + 1)));
   }
   if (schema.allOf && schema.allOf.length > 0) {
     // Intersections are rare in inputs; the first part is a reasonable start for the oracle.
     const [first] = schema.allOf;
-    if (first) return build(first, defs, mode, depth + 1);
+    if (first) return build(first, context, mode, depth + 1);
   }
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case 'string':
-      return stringArbitrary(schema);
+      return stringArbitrary(schema, context);
     case 'integer':
     case 'number':
       return numberArbitrary(schema, type === 'integer');
@@ -78,24 +94,24 @@ function validArbitrary(schema: JsonSchema, defs: Record<string, JsonSchema>, mo
       const items = Array.isArray(schema.items) ? schema.items[0] : schema.items;
       const minLength = schema.minItems ?? 0;
       const maxLength = Math.min(schema.maxItems ?? minLength + 5, minLength + 5);
-      return fc.array(items === undefined ? fc.jsonValue({ maxDepth: 1 }) : build(items, defs, mode, depth + 1), {
+      return fc.array(items === undefined ? fc.jsonValue({ maxDepth: 1 }) : build(items, context, mode, depth + 1), {
         minLength,
         maxLength,
       });
     }
     case 'object':
-      return objectArbitrary(schema, defs, mode, depth);
+      return objectArbitrary(schema, context, mode, depth);
     default:
       // Unconstrained (`{}`): anything at all, including nothing.
       return fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 2 }));
   }
 }
 
-function stringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
+function stringArbitrary(schema: JsonSchema, context: Context): fc.Arbitrary<string> {
   const minLength = schema.minLength ?? 0;
   const maxLength = schema.maxLength ?? Math.max(minLength, TYPICAL_MAX_LENGTH);
   const typicalMax = Math.min(maxLength, Math.max(minLength, TYPICAL_MAX_LENGTH));
-  const formatted = formatArbitrary(schema);
+  const formatted = formatArbitrary(schema, context);
   if (formatted) return formatted;
   if (schema.pattern) {
     return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length >= minLength && s.length <= maxLength);
@@ -108,10 +124,16 @@ function stringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
   );
 }
 
-function formatArbitrary(schema: JsonSchema): fc.Arbitrary<string> | undefined {
+function formatArbitrary(schema: JsonSchema, context: Context): fc.Arbitrary<string> | undefined {
   switch (schema.format) {
-    case 'uuid':
-      return fc.uuid({ version: [4, 7] });
+    case 'uuid': {
+      const known = context.knownIds;
+      // The list grows while the suite runs, so it is read at generation time.
+      const existing = fc
+        .tuple(fc.nat(), fc.uuid({ version: 7 }))
+        .map(([i, fresh]) => known[i % known.length] ?? fresh);
+      return fc.oneof(fc.uuid({ version: [4, 7] }), existing);
+    }
     case 'email':
       return fc.emailAddress().filter((email) => /^[\w'+.-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(email));
     case 'uri':
@@ -140,11 +162,11 @@ function numberArbitrary(schema: JsonSchema, integer: boolean): fc.Arbitrary<num
   return fc.oneof({ weight: 4, arbitrary: within }, { weight: 1, arbitrary: fc.constantFrom(min, max) });
 }
 
-function objectArbitrary(schema: JsonSchema, defs: Record<string, JsonSchema>, mode: Mode, depth: number) {
+function objectArbitrary(schema: JsonSchema, context: Context, mode: Mode, depth: number) {
   const properties = schema.properties ?? {};
   const required = new Set(schema.required ?? []);
   const model: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [key, property] of Object.entries(properties)) model[key] = build(property, defs, mode, depth + 1);
+  for (const [key, property] of Object.entries(properties)) model[key] = build(property, context, mode, depth + 1);
   const optionalKeys = Object.keys(properties).filter((key) => !required.has(key));
   return fc.record(model, { requiredKeys: [...required].filter((key) => key in properties) }).map((value) => {
     // fc.record leaves optional keys out at random already; also keep an explicit `undefined` out of JSON.
@@ -154,7 +176,7 @@ function objectArbitrary(schema: JsonSchema, defs: Record<string, JsonSchema>, m
 }
 
 /** A value that breaks `schema` in one of the ways zod checks. */
-function violation(schema: JsonSchema, defs: Record<string, JsonSchema>, depth: number): fc.Arbitrary<unknown> {
+function violation(schema: JsonSchema, context: Context, depth: number): fc.Arbitrary<unknown> {
   const wrongType = fc.oneof(
     fc.constant(null),
     fc.boolean(),
@@ -186,7 +208,7 @@ function violation(schema: JsonSchema, defs: Record<string, JsonSchema>, depth: 
   }
   if (type === 'array') {
     const items = Array.isArray(schema.items) ? schema.items[0] : schema.items;
-    const element = items === undefined ? fc.jsonValue({ maxDepth: 1 }) : build(items, defs, 'valid', depth + 1);
+    const element = items === undefined ? fc.jsonValue({ maxDepth: 1 }) : build(items, context, 'valid', depth + 1);
     if (schema.maxItems !== undefined) {
       const over = schema.maxItems + 1;
       options.push(fc.array(element, { minLength: over, maxLength: over + 3 }));
@@ -194,7 +216,7 @@ function violation(schema: JsonSchema, defs: Record<string, JsonSchema>, depth: 
     if (schema.minItems !== undefined && schema.minItems > 0) options.push(fc.constant([]));
   }
   if (type === 'object') {
-    const valid = objectArbitrary(schema, defs, 'valid', depth);
+    const valid = objectArbitrary(schema, context, 'valid', depth);
     const required = schema.required ?? [];
     if (required.length > 0) {
       options.push(

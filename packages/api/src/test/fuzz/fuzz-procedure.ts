@@ -35,6 +35,7 @@ export interface FuzzStats {
   /** Invalid inputs answered 400 with field issues, per transport. */
   rejectedWithIssues: { trpc: number; rest: number };
   statuses: Record<string, number>;
+  durationMs: number;
 }
 
 interface Answer {
@@ -244,7 +245,9 @@ export async function fuzzProcedure(target: FuzzTarget, entry: ProcedureEntry): 
     invalid: 0,
     rejectedWithIssues: { trpc: 0, rest: 0 },
     statuses: {},
+    durationMs: 0,
   };
+  const startedAt = Date.now();
   const schema: z.ZodType | null = entry.input;
   const inputs = schema ? inputArbitraries(schema, { knownIds: target.knownIds }) : null;
   const input = inputs
@@ -289,5 +292,6 @@ export async function fuzzProcedure(target: FuzzTarget, entry: ProcedureEntry): 
     }),
     { numRuns: target.numRuns, seed: target.seed, endOnFailure: true, includeErrorInReport: true },
   );
+  stats.durationMs = Date.now() - startedAt;
   return stats;
 }

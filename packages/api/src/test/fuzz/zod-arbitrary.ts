@@ -118,12 +118,24 @@ function stringArbitrary(schema: JsonSchema, context: Context): fc.Arbitrary<str
     // Repeating a match of `^[…]+$` keeps it a match; for other patterns the oracle decides.
     return fc.stringMatching(new RegExp(schema.pattern)).map((s) => fitLength(s, minLength, maxLength));
   }
+  // A plain string in the input may still be piped into a stricter one (`.pipe(z.email())`),
+  // which the input-side JSON Schema does not show: offer email addresses too.
+  const emails = maxLength >= 6 ? [{ weight: 2, arbitrary: emailArbitrary() }] : [];
   return fc.oneof(
     { weight: 6, arbitrary: fc.string({ minLength, maxLength: typicalMax, unit: 'grapheme' }) },
+    ...emails,
     // Both ends of the allowed length, exactly.
     { weight: 1, arbitrary: fc.string({ minLength, maxLength: minLength, unit: 'grapheme-ascii' }) },
     { weight: 1, arbitrary: fc.string({ minLength: maxLength, maxLength, unit: 'grapheme-ascii' }) },
   );
+}
+
+function emailArbitrary(): fc.Arbitrary<string> {
+  const word = (max: number) => fc.stringMatching(new RegExp(`^[a-z0-9]{1,${max}}$`));
+  const simple = fc
+    .tuple(word(20), word(20), fc.constantFrom('com', 'org', 'dev', 'example'))
+    .map(([local, domain, tld]) => `${local}@${domain}.${tld}`);
+  return fc.oneof({ weight: 3, arbitrary: simple }, { weight: 1, arbitrary: fc.emailAddress() });
 }
 
 function fitLength(value: string, minLength: number, maxLength: number): string {
@@ -142,13 +154,8 @@ function formatArbitrary(schema: JsonSchema, context: Context): fc.Arbitrary<str
         .map(([i, fresh]) => known[i % known.length] ?? fresh);
       return fc.oneof(fc.uuid({ version: [4, 7] }), existing);
     }
-    case 'email': {
-      const word = (max: number) => fc.stringMatching(new RegExp(`^[a-z0-9]{1,${max}}$`));
-      const simple = fc
-        .tuple(word(20), word(20), fc.constantFrom('com', 'org', 'dev', 'example'))
-        .map(([local, domain, tld]) => `${local}@${domain}.${tld}`);
-      return fc.oneof({ weight: 3, arbitrary: simple }, { weight: 1, arbitrary: fc.emailAddress() });
-    }
+    case 'email':
+      return emailArbitrary();
     case 'uri':
     case 'url':
       return fc.webUrl();

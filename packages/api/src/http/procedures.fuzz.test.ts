@@ -49,8 +49,9 @@ function expectCoverage(stats: FuzzStats[], entries: ProcedureEntry[], target: F
     const entry = entries.find((e) => e.path === s.path);
     expect(s.runs, s.path).toBeGreaterThanOrEqual(NUM_RUNS);
     if (!entry?.input) continue;
-    expect(s.valid, `${s.path}: valid inputs generated`).toBeGreaterThan(NUM_RUNS / 10);
-    expect(s.invalid, `${s.path}: invalid inputs generated`).toBeGreaterThan(NUM_RUNS / 10);
+    // At least 1 in 40 of each kind (5 of 200): the generator reaches both sides of the schema.
+    expect(s.valid, `${s.path}: valid inputs generated`).toBeGreaterThanOrEqual(NUM_RUNS / 40);
+    expect(s.invalid, `${s.path}: invalid inputs generated`).toBeGreaterThanOrEqual(NUM_RUNS / 40);
     const reachable = !entry.rest?.protect || target.tokens.user !== undefined;
     if (!reachable) continue;
     expect(s.rejectedWithIssues.trpc, `${s.path}: 400 with issues via tRPC`).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { createContext } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { toErrorBody } from '../errors.js';
 import { appRouter } from '../root.js';
+import { docsRoutes } from './docs.js';
 import {
   answeredByTimeout,
   bodyLimit,
@@ -19,6 +20,7 @@ import {
 import { healthRoutes } from './health.js';
 import type { Lifecycle } from './lifecycle.js';
 import { httpMetrics, metricsRoute } from './metrics.js';
+import { openApiDocumentRoute, REST_BASE_PATH, restApi } from './openapi.js';
 import { assignRequestId, withRequestId } from './request-id.js';
 
 /** The express application over `router` (tests pass their own): plumbing only. */
@@ -67,6 +69,12 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRo
       },
     }),
   );
+
+  // --- REST adapter, its OpenAPI document and the docs page (http/openapi.ts, http/docs.ts) ---
+  app.use(REST_BASE_PATH, restApi(deps, router));
+  app.use(openApiDocumentRoute(deps, router));
+  app.use(docsRoutes());
+  // --- end REST ---
 
   const notFound: RequestHandler = (req, res) => {
     const error = new TRPCError({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.path}` });

@@ -32,6 +32,8 @@ export interface FuzzStats {
   runs: number;
   valid: number;
   invalid: number;
+  /** Inputs that reached a REST route and were invalid there (see REST mirroring). */
+  invalidViaRest: number;
   /** Invalid inputs answered 400 with field issues, per transport. */
   rejectedWithIssues: { trpc: number; rest: number };
   statuses: Record<string, number>;
@@ -113,6 +115,8 @@ function isArrayField(schema: z.ZodType | null, key: string): boolean {
 
 /** Marks a REST request the JSON parser refuses before any procedure sees it. */
 const REFUSED_BY_PARSER = Symbol('refused by the JSON parser');
+/** Marks a REST request with an empty path parameter: it may match another route entirely. */
+const UNROUTABLE = Symbol('empty path parameter');
 
 interface RestCall {
   /** What the adapter hands the procedure as input, or REFUSED_BY_PARSER. */
@@ -136,12 +140,14 @@ function callRest(
   if (!rest) throw new Error(`${entry.path} has no REST mapping`);
   const fields: Record<string, unknown> = isRecord(input) ? { ...input } : {};
   const pathParams: Record<string, string> = {};
+  let routable = true;
   const path = rest.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
     const value = fields[name];
     delete fields[name];
-    if (value === undefined) return '';
-    pathParams[name] = asText(value);
-    return encodeURIComponent(asText(value));
+    const text = value === undefined ? '' : asText(value);
+    if (text === '') routable = false;
+    pathParams[name] = text;
+    return encodeURIComponent(text);
   });
   const url = `${target.url}${restBase}${path}`;
   const inputSchema = entry.input ? unwrap(entry.input) : null;
@@ -162,13 +168,14 @@ function callRest(
     }
     const search = query.size > 0 ? `?${query}` : '';
     return {
-      received: takesNothing ? undefined : { ...received, ...pathParams },
+      received: !routable ? UNROUTABLE : takesNothing ? undefined : { ...received, ...pathParams },
       answer: send(`${url}${search}`, { method: rest.method, headers }, target.requestTimeoutMs),
     };
   }
   const body = isRecord(input) ? fields : input;
   let received: unknown;
-  if (takesNothing) received = undefined;
+  if (!routable) received = UNROUTABLE;
+  else if (takesNothing) received = undefined;
   else if (body === undefined) received = { ...pathParams };
   else if (typeof body === 'object' && body !== null) received = { ...body, ...pathParams };
   // A body that is not a JSON object or array is refused by the (strict) JSON parser.
@@ -206,7 +213,11 @@ const GUARDS = new Set([401, 403, 429]);
  * Checks one answer against the verdict of the zod schema on what the procedure received;
  * returns whether it was a 400 with field issues.
  */
-function checkAnswer(answer: Answer, verdict: 'valid' | 'invalid' | 'unparsable', transport: 'trpc' | 'rest'): boolean {
+function checkAnswer(
+  answer: Answer,
+  verdict: 'valid' | 'invalid' | 'unparsable' | 'unroutable',
+  transport: 'trpc' | 'rest',
+): boolean {
   const where = `${transport} ${answer.url.slice(0, 300)} -> ${answer.status}: ${answer.text.slice(0, 500)}`;
   if (answer.status >= 500) throw new Error(`server error: ${where}`);
   if (answer.status >= 400) {
@@ -216,7 +227,8 @@ function checkAnswer(answer: Answer, verdict: 'valid' | 'invalid' | 'unparsable'
     if (!('requestId' in answer.error)) throw new Error(`an error without requestId: ${where}`);
     if (/\bstack\b|node_modules|\.ts:\d+/.test(answer.text)) throw new Error(`an error leaks internals: ${where}`);
   }
-  if (verdict === 'valid') return false;
+  // Whatever route an empty path parameter lands on, only the checks above apply.
+  if (verdict === 'valid' || verdict === 'unroutable') return false;
   if (verdict === 'unparsable') {
     if (answer.status !== 400 && !GUARDS.has(answer.status))
       throw new Error(`an unparsable body not refused: ${where}`);
@@ -243,6 +255,7 @@ export async function fuzzProcedure(target: FuzzTarget, entry: ProcedureEntry): 
     runs: 0,
     valid: 0,
     invalid: 0,
+    invalidViaRest: 0,
     rejectedWithIssues: { trpc: 0, rest: 0 },
     statuses: {},
     durationMs: 0,
@@ -282,11 +295,14 @@ export async function fuzzProcedure(target: FuzzTarget, entry: ProcedureEntry): 
       if (checkAnswer(viaTrpc, validForTrpc ? 'valid' : 'invalid', 'trpc')) stats.rejectedWithIssues.trpc++;
       if (rest && viaRest) {
         const verdict =
-          rest.received === REFUSED_BY_PARSER
-            ? 'unparsable'
-            : !schema || schema.safeParse(rest.received).success
-              ? 'valid'
-              : 'invalid';
+          rest.received === UNROUTABLE
+            ? 'unroutable'
+            : rest.received === REFUSED_BY_PARSER
+              ? 'unparsable'
+              : !schema || schema.safeParse(rest.received).success
+                ? 'valid'
+                : 'invalid';
+        if (verdict === 'invalid') stats.invalidViaRest++;
         if (checkAnswer(viaRest, verdict, 'rest')) stats.rejectedWithIssues.rest++;
       }
     }),

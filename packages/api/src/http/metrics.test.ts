@@ -65,6 +65,9 @@ describe('/metrics on the main port', () => {
     });
     expect(bad.status).toBe(400);
     expect((await fetch(`${api.url}/trpc/boom`)).status).toBe(500);
+    // A REST call runs the same procedure and is counted under its tRPC path.
+    const viaRest = await fetch(`${api.url}/api/test/items?limit=2`);
+    expect(viaRest.status).toBe(200);
     // A batch counts each call under its own path.
     const batch = await fetch(`${api.url}/trpc/list,list?batch=1&input=${encodeURIComponent('{"0":{},"1":{}}')}`);
     expect(batch.status).toBe(200);
@@ -76,13 +79,14 @@ describe('/metrics on the main port', () => {
 
     const after = await scrape(api.url);
     const count = 'inkwell_trpc_procedure_duration_seconds_count';
-    expect(sumOf(after, count, ok) - sumOf(before, count, ok)).toBe(5);
+    expect(sumOf(after, count, ok) - sumOf(before, count, ok)).toBe(6);
     expect(sumOf(after, count, invalid) - sumOf(before, count, invalid)).toBe(1);
     expect(sumOf(after, count, failed) - sumOf(before, count, failed)).toBe(1);
 
     const http = 'inkwell_http_request_duration_seconds_count';
     const trpc200 = { method: 'GET', route: '/trpc', status_code: '200' };
     expect(sumOf(after, http, trpc200) - sumOf(before, http, trpc200)).toBe(4);
+    expect(sumOf(after, http, { route: '/api', status_code: '200' })).toBe(1);
     expect(sumOf(after, http, { route: '/trpc', status_code: '500' })).toBeGreaterThanOrEqual(1);
     // The scrape in `before` itself was timed under its own route.
     expect(sumOf(after, http, { route: '/metrics' })).toBeGreaterThanOrEqual(1);

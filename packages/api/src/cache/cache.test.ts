@@ -55,8 +55,8 @@ async function rename(on: TestApi, id: string, displayName: string): Promise<voi
   expect(response.status).toBe(200);
 }
 
-const loadsMetric = (on: TestApi) => counterValue(on.deps.metricsRegistry, 'inkwell_cache_loads_total');
-const fastHits = (on: TestApi) => counterValue(on.deps.metricsRegistry, 'inkwell_cache_fast_path_hits_total');
+const loadsMetric = (on: TestApi) => counterValue(on.deps.metrics.registry, 'inkwell_cache_loads_total');
+const fastHits = (on: TestApi) => counterValue(on.deps.metrics.registry, 'inkwell_cache_fast_path_hits_total');
 
 describe.skipIf(process.env.CACHE_ENABLED === 'false')('query cache', () => {
   it('answers a repeated read from Redis without loading again', async () => {
@@ -66,7 +66,7 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('query cache', () => {
     expect(await getProfile(api, id)).toEqual(await getProfile(api, id));
     expect(probe.loads - before).toBe(1);
     expect(
-      await counterValue(api.deps.metricsRegistry, 'inkwell_cache_requests_total', { result: 'hit' }),
+      await counterValue(api.deps.metrics.registry, 'inkwell_cache_requests_total', { result: 'hit' }),
     ).toBeGreaterThan(0);
   });
 
@@ -88,13 +88,13 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('query cache', () => {
     const id = await insertUser(api, 'Crowd');
     const loadsBefore = probe.loads;
     const metricBefore = await loadsMetric(api);
-    const errorsBefore = await counterValue(api.deps.metricsRegistry, 'inkwell_cache_requests_total', {
+    const errorsBefore = await counterValue(api.deps.metrics.registry, 'inkwell_cache_requests_total', {
       result: 'error',
     });
     const answers = await Promise.all(Array.from({ length: 200 }, () => getProfile(api, id)));
     // A read that failed goes to PostgreSQL alone (it cannot tell whether a load in flight is fresh).
     expect(
-      (await counterValue(api.deps.metricsRegistry, 'inkwell_cache_requests_total', { result: 'error' })) -
+      (await counterValue(api.deps.metrics.registry, 'inkwell_cache_requests_total', { result: 'error' })) -
         errorsBefore,
     ).toBe(0);
     expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
@@ -276,6 +276,6 @@ describe('query cache turned off', () => {
     );
     expect((await asOwner.profile({ id })).isMe).toBe(true);
     expect(await fastHits(off)).toBe(0);
-    expect(await counterValue(off.deps.metricsRegistry, 'inkwell_cache_requests_total')).toBe(0);
+    expect(await counterValue(off.deps.metrics.registry, 'inkwell_cache_requests_total')).toBe(0);
   });
 });

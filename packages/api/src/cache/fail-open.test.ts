@@ -68,8 +68,8 @@ async function rename(id: string, displayName: string) {
   expect(response.status).toBe(200);
 }
 
-const hits = () => counterValue(api.deps.metricsRegistry, 'inkwell_cache_requests_total', { result: 'hit' });
-const errors = () => counterValue(api.deps.metricsRegistry, 'inkwell_cache_requests_total', { result: 'error' });
+const hits = () => counterValue(api.deps.metrics.registry, 'inkwell_cache_requests_total', { result: 'hit' });
+const errors = () => counterValue(api.deps.metrics.registry, 'inkwell_cache_requests_total', { result: 'error' });
 
 describe.skipIf(process.env.CACHE_ENABLED === 'false')('cache Redis failures (fail open)', () => {
   it('answers from PostgreSQL while Redis hangs, sees writes, and uses the cache again after', async () => {
@@ -87,7 +87,7 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('cache Redis failures (fa
     expect((await read(api, id)).displayName).toBe('Changed while down');
 
     // Redis is back with the old entry still in it: the owed invalidation goes first.
-    expect(await counterValue(api.deps.metricsRegistry, 'inkwell_cache_write_errors_total')).toBeGreaterThan(0);
+    expect(await counterValue(api.deps.metrics.registry, 'inkwell_cache_write_errors_total')).toBeGreaterThan(0);
     proxy.setMode('pass');
     const hitsBefore = await hits();
     await waitFor(async () => {

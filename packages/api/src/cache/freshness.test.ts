@@ -230,7 +230,7 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('posts.byId through the f
     const post = await as(api, writer).posts.create.mutate({ title: 'Bytes', body: 'é <b> "q"\n', tags: ['bytes'] });
     await as(api, writer).posts.like.mutate({ id: post.id });
     const url = `${api.url}/trpc/posts.byId?input=${encodeURIComponent(JSON.stringify({ id: post.id }))}`;
-    const fastHits = () => counterValue(api.deps.metricsRegistry, 'inkwell_cache_fast_path_hits_total');
+    const fastHits = () => counterValue(api.deps.metrics.registry, 'inkwell_cache_fast_path_hits_total');
 
     const miss = await (await fetch(url)).text();
     const before = await fastHits();
@@ -249,7 +249,7 @@ describe.skipIf(process.env.CACHE_ENABLED === 'false')('posts.byId through the f
     const writer = await createSignedInUser(api);
     const post = await as(api, writer).posts.create.mutate({ title: 'Rest bytes', body: 'ü "x"', tags: [] });
     const url = `${api.url}/api/posts/${post.id}`;
-    const fastHits = () => counterValue(api.deps.metricsRegistry, 'inkwell_cache_fast_path_hits_total');
+    const fastHits = () => counterValue(api.deps.metrics.registry, 'inkwell_cache_fast_path_hits_total');
     const transport = ['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'x-request-id'];
     const comparable = (headers: Headers) =>
       Object.fromEntries([...headers.entries()].filter(([name]) => !transport.includes(name)));

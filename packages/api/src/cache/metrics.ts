@@ -1,11 +1,10 @@
-import { Counter, type Registry } from 'prom-client';
-
-export type CacheLookupResult = 'hit' | 'miss' | 'error';
+import { Counter } from 'prom-client';
+import type { ApiMetrics, CacheResult } from '../metrics.js';
 
 /** The cache's counters, per procedure path (`posts.byId`), whichever path answered. */
 export interface CacheMetrics {
   /** Lookups by result; `error` means Redis failed and PostgreSQL answered (fail open). */
-  requests: { inc(labels: { procedure: string; result: CacheLookupResult }): void };
+  requests: { inc(labels: { procedure: string; result: CacheResult }): void };
   /** Loads from PostgreSQL actually run: misses minus those that joined a load in flight. */
   loads: { inc(labels: { procedure: string }): void };
   /** Hits answered by the fast path, before express (also counted in `requests`). */
@@ -14,15 +13,11 @@ export interface CacheMetrics {
   writeErrors: { inc(labels: { operation: 'store' | 'invalidate' }): void };
 }
 
-export function createCacheMetrics(registry: Registry): CacheMetrics {
-  const registers = [registry];
+/** The cache's counters in the app's registry (`inkwell_cache_requests_total` is src/metrics.ts's). */
+export function createCacheMetrics(metrics: ApiMetrics): CacheMetrics {
+  const registers = [metrics.registry];
   return {
-    requests: new Counter({
-      name: 'inkwell_cache_requests_total',
-      help: 'Cache lookups by procedure and result (hit, miss, error).',
-      labelNames: ['procedure', 'result'] as const,
-      registers,
-    }),
+    requests: metrics.cacheRequests,
     loads: new Counter({
       name: 'inkwell_cache_loads_total',
       help: 'Loads of cached procedures from PostgreSQL (concurrent misses of one key share one).',

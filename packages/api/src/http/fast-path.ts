@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { QueryCache } from '../cache/query-cache.js';
+import type { ApiMetrics } from '../metrics.js';
 import type { Lifecycle } from './lifecycle.js';
 import { assignRequestId } from './request-id.js';
 
@@ -20,6 +21,8 @@ export interface FastPathOptions {
   /** Headers every normal response carries (helmet's), computed once. */
   staticHeaders: OutgoingHttpHeaders;
   lifecycle: Lifecycle;
+  /** HTTP request metrics: fast answers are counted like any other (route `/trpc` or `/api`). */
+  metrics: Pick<ApiMetrics, 'httpRequestDuration'>;
   /** The full application (express), for everything the fast path does not answer itself. */
   fallback: RequestListener;
 }
@@ -87,7 +90,7 @@ export function createFastPath(options: FastPathOptions): RequestListener {
     return null;
   };
 
-  const answer = (req: IncomingMessage, res: ServerResponse, payload: string, trpc: boolean) => {
+  const answer = (req: IncomingMessage, res: ServerResponse, payload: string, trpc: boolean, startedAt: number) => {
     const requestId = assignRequestId(req, res);
     const body = trpc ? `{"result":{"data":${payload}}}` : payload;
     res.writeHead(200, {
@@ -98,6 +101,10 @@ export function createFastPath(options: FastPathOptions): RequestListener {
       'content-length': Buffer.byteLength(body),
     });
     res.end(body);
+    options.metrics.httpRequestDuration.observe(
+      { method: 'GET', route: trpc ? '/trpc' : '/api', status_code: '200' },
+      (performance.now() - startedAt) / 1000,
+    );
   };
 
   // Parsing, validating and hashing the input of a hot URL once, not per request (bounded).
@@ -116,6 +123,7 @@ export function createFastPath(options: FastPathOptions): RequestListener {
   };
 
   return (req, res) => {
+    const startedAt = performance.now();
     const { headers } = req;
     if (
       !cache.enabled ||
@@ -144,7 +152,7 @@ export function createFastPath(options: FastPathOptions): RequestListener {
         return;
       }
       cache.metrics.fastPathHits.inc({ procedure });
-      answer(req, res, result.payload, trpc);
+      answer(req, res, result.payload, trpc, startedAt);
     });
   };
 }

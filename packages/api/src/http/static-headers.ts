@@ -1,16 +1,18 @@
 import { IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import helmet from 'helmet';
+import type { Config } from '../config.js';
+import { corsAllowlist } from './hardening.js';
 
 /** A connect-style middleware on plain node objects (helmet, cors). */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 /**
- * The middlewares that set the same headers on every response, whatever the request. app.ts
- * mounts them; the fast path replays the headers they set, computed once.
+ * The middlewares that set the same headers on every response without an Origin (the fast path
+ * leaves those to express): app.ts mounts them; the fast path replays what they set, computed once.
  */
-export function staticHeaderMiddlewares(): NodeMiddleware[] {
-  return [helmet()];
+export function staticHeaderMiddlewares(config: Pick<Config, 'http'>): NodeMiddleware[] {
+  return [helmet(), corsAllowlist(config.http.corsOrigins)];
 }
 
 /** Runs `middlewares` once on a bare GET and returns the headers they set. */

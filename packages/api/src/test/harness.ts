@@ -9,6 +9,7 @@ import type { AnyTRPCRouter } from '@trpc/server';
 import { type Config, loadConfig } from '../config.js';
 import { type AppDeps, createDeps } from '../deps.js';
 import type { FastPathRoute } from '../http/fast-path.js';
+import type { Logger } from '../logger.js';
 import { type RunningServer, startServer } from '../server.js';
 
 export interface TestApi {
@@ -28,6 +29,8 @@ export interface TestApiOptions {
   /** Serve a test-only router instead of `appRouter` (and the fast-path routes for it). */
   router?: AnyTRPCRouter;
   fastPathRoutes?: readonly FastPathRoute[];
+  /** Log through this logger (e.g. one that writes to a buffer the test reads). */
+  logger?: Logger;
 }
 
 /** Baseline environment of a test api (DATABASE_URL and REDIS_PREFIX are filled in per file). */
@@ -55,7 +58,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const db = shared?.db ?? (await createTestDatabase());
   const prefix = shared?.config.redis.prefix ?? uniqueRedisPrefix();
   const config = loadConfig(testEnv({ DATABASE_URL: db.url, REDIS_PREFIX: prefix, ...options.env }));
-  const deps = await createDeps(config);
+  const deps = await createDeps(config, options.logger);
   const server = await startServer(deps, { router: options.router, fastPathRoutes: options.fastPathRoutes });
   return {
     url: server.url,

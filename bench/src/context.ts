@@ -1,8 +1,15 @@
-import type { BenchDatabase } from './database.js';
+import { randomBytes } from 'node:crypto';
+import { deleteRedisKeys } from '@inkwell/db/testing';
+import { type BenchDatabase, createBenchDatabase } from './database.js';
 import { type ApiInstance, type ApiStartOptions, startApi } from './inkwell.js';
+import { paths } from './paths.js';
+import { type MeasuredProcess, startProcess } from './processes.js';
 import type { Runtime } from './runtimes.js';
-import type { SeededData } from './seed.js';
+import { type Argon2Cost, type SeededData, seedBenchData } from './seed.js';
 import type { Settings } from './settings.js';
+
+/** The api's default argon2id cost (OWASP minimum); seeded hashes use it so logins never re-hash. */
+export const ARGON2_COST: Argon2Cost = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 /** What every scenario gets: the seeded bench database, Redis, settings and process starters. */
 export interface BenchContext {
@@ -17,6 +24,58 @@ export interface BenchContext {
   extraEnv: Record<string, string>;
   cpuProfile: boolean;
   log(message: string): void;
+}
+
+export function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+/**
+ * A bench database of its own (migrated, seeded with generated content) and a Redis prefix of
+ * its own; `close()` drops the database and deletes the prefix's keys.
+ */
+export async function openBench(options: {
+  settings: Settings;
+  runtime: Runtime;
+  databaseServer: string;
+  redisUrl: string;
+  posts: number;
+  authors: number;
+  cpuProfile?: boolean;
+}): Promise<{ ctx: BenchContext; close(): Promise<void> }> {
+  const db = await createBenchDatabase(options.databaseServer);
+  const redisPrefix = `inkwell-bench:${randomBytes(4).toString('hex')}:`;
+  const close = async () => {
+    await db.drop().catch((error: unknown) => log(`could not drop ${db.name}: ${String(error)}`));
+    await deleteRedisKeys(redisPrefix, options.redisUrl).catch((error: unknown) =>
+      log(`could not clean Redis: ${String(error)}`),
+    );
+  };
+  try {
+    log(`database ${db.name}, redis prefix ${redisPrefix}`);
+    const seeded = await seedBenchData(db.url, { authors: options.authors, posts: options.posts, cost: ARGON2_COST });
+    log(`seeded ${seeded.authors.length} authors, ${seeded.posts.length} posts`);
+    const ctx: BenchContext = {
+      settings: options.settings,
+      runtime: options.runtime,
+      db,
+      seeded,
+      redisUrl: options.redisUrl,
+      redisPrefix,
+      extraEnv: benchSecrets(),
+      cpuProfile: options.cpuProfile ?? false,
+      log,
+    };
+    return { ctx, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Secrets the processes require in production mode: random per run, never reused. */
+function benchSecrets(): Record<string, string> {
+  return {};
 }
 
 /** An api on the bench database and prefix; `cacheEnabled` false is the "cold" configuration. */
@@ -41,4 +100,24 @@ export function startBenchApi(
     ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
   };
   return startApi(start);
+}
+
+/** The worker's environment on the bench database and prefix, sending to `smtpPort`. */
+export function workerEnv(ctx: BenchContext, smtpPort: number): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: ctx.db.url,
+    REDIS_URL: ctx.redisUrl,
+    REDIS_PREFIX: ctx.redisPrefix,
+    PUBLIC_URL: 'http://127.0.0.1:5173',
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+    MAIL_FROM: 'Inkwell <no-reply@inkwell.test>',
+    ...ctx.extraEnv,
+  };
+}
+
+/** Starts `packages/worker/dist/main.js` (built code, plain node). */
+export function startBenchWorker(ctx: BenchContext, name: string, smtpPort: number): MeasuredProcess {
+  return startProcess({ name, runtime: ctx.runtime, entry: paths.workerEntry, env: workerEnv(ctx, smtpPort) });
 }

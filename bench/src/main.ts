@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { deleteRedisKeys } from '@inkwell/db/testing';
-import type { BenchContext } from './context.js';
-import { createBenchDatabase } from './database.js';
+import { ARGON2_COST, log, openBench } from './context.js';
 import { paths } from './paths.js';
 import { renderScenario, type ScenarioReport, writeRunReport } from './report.js';
 import { currentRuntime } from './runtimes.js';
@@ -14,18 +11,11 @@ import { memoryScenario } from './scenarios/memory.js';
 import { mixedScenario } from './scenarios/mixed.js';
 import { physicalLimitScenario } from './scenarios/physical-limit.js';
 import { runtimeScenario } from './scenarios/runtime.js';
-import { type Argon2Cost, seedBenchData } from './seed.js';
 import { loadSettings } from './settings.js';
 
-/** The api's default argon2id cost (OWASP minimum); see packages/api/src/config.ts. */
-const ARGON2_COST: Argon2Cost = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 /** Posts in the bench database: the largest page-size scenario walks all of them. */
 const BENCH_POSTS = 2_480;
 const BENCH_AUTHORS = 20;
-
-function log(message: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
 
 async function main(): Promise<void> {
   const { settings, only, databaseServer, redisUrl, cpuProfile } = loadSettings(process.env);
@@ -36,24 +26,18 @@ async function main(): Promise<void> {
   const runtime = currentRuntime();
   log(`profile ${settings.profile}, ${runtime.label} ${runtime.version}, ${cpus().length} cpus`);
 
-  const db = await createBenchDatabase(databaseServer);
-  const redisPrefix = `inkwell-bench:${randomBytes(4).toString('hex')}:`;
-  log(`database ${db.name}, redis prefix ${redisPrefix}`);
+  const bench = await openBench({
+    settings,
+    runtime,
+    databaseServer,
+    redisUrl,
+    posts: BENCH_POSTS,
+    authors: BENCH_AUTHORS,
+    cpuProfile,
+  });
+  const ctx = bench.ctx;
   const reports: ScenarioReport[] = [];
   try {
-    const seeded = await seedBenchData(db.url, { authors: BENCH_AUTHORS, posts: BENCH_POSTS, cost: ARGON2_COST });
-    log(`seeded ${seeded.authors.length} authors, ${seeded.posts.length} posts`);
-    const ctx: BenchContext = {
-      settings,
-      runtime,
-      db,
-      seeded,
-      redisUrl,
-      redisPrefix,
-      extraEnv: {},
-      cpuProfile,
-      log,
-    };
     const scenarios: Array<[number, string, () => Promise<ScenarioReport>]> = [
       [1, 'physical limit', () => physicalLimitScenario(ctx)],
       [2, 'posts.list page sizes', () => listPagesScenario(ctx)],
@@ -87,10 +71,7 @@ async function main(): Promise<void> {
       log(`scenario ${id} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
   } finally {
-    await db.drop().catch((error: unknown) => log(`could not drop ${db.name}: ${String(error)}`));
-    await deleteRedisKeys(redisPrefix, redisUrl).catch((error: unknown) =>
-      log(`could not clean Redis: ${String(error)}`),
-    );
+    await bench.close();
   }
 
   const file = writeRunReport({

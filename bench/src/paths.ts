@@ -9,6 +9,7 @@ export const paths = {
   workerEntry: at('../../packages/worker/dist/main.js'),
   lagProbe: at('../runtime/lag-probe.mjs'),
   bareServer: at('../runtime/bare-server.mjs'),
+  clusterPrimary: at('../runtime/cluster-primary.mjs'),
   results: at('../results/'),
   node24Bin: at('../.node24/node_modules/node/bin/node'),
   work: at('../.work/'),

@@ -5,6 +5,8 @@ export interface SmtpSink {
   port: number;
   /** Messages fully received so far. */
   received(): number;
+  /** Messages received per recipient address (exactly-once checks). */
+  recipients(): ReadonlyMap<string, number>;
   /** Resolves when `count` messages have arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs: number): Promise<void>;
   close(): Promise<void>;
@@ -13,16 +15,20 @@ export interface SmtpSink {
 /** A real SMTP peer in this process that accepts every message and only counts it. */
 export async function startSmtpSink(): Promise<SmtpSink> {
   let received = 0;
+  const byRecipient = new Map<string, number>();
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 1024 * 1024,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       stream.on('data', () => undefined);
       stream.on('end', () => {
         received++;
+        for (const rcpt of session.envelope.rcptTo) {
+          byRecipient.set(rcpt.address, (byRecipient.get(rcpt.address) ?? 0) + 1);
+        }
         for (const waiter of waiters.filter((w) => received >= w.count)) waiter.resolve();
         callback();
       });
@@ -33,6 +39,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     port,
     received: () => received,
+    recipients: () => byRecipient,
     waitFor(count, timeoutMs) {
       if (received >= count) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
-import type { BenchContext } from '../context.js';
-import { paths } from '../paths.js';
-import { type MeasuredProcess, startProcess, stopAll } from '../processes.js';
+import { type BenchContext, startBenchWorker } from '../context.js';
+import { type MeasuredProcess, stopAll } from '../processes.js';
 import type { ScenarioReport } from '../report.js';
 import { startSmtpSink } from '../smtp-sink.js';
 
@@ -52,22 +51,7 @@ export async function mailScenario(ctx: BenchContext): Promise<ScenarioReport> {
     const bareRate = await bareSmtp(sink.port, mails, 5);
     const bareReceived = sink.received();
 
-    worker = startProcess({
-      name: 'worker',
-      runtime: ctx.runtime,
-      entry: paths.workerEntry,
-      env: {
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: ctx.db.url,
-        REDIS_URL: ctx.redisUrl,
-        REDIS_PREFIX: ctx.redisPrefix,
-        PUBLIC_URL: 'http://127.0.0.1:5173',
-        SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-        MAIL_FROM: 'Inkwell <no-reply@inkwell.test>',
-        ...ctx.extraEnv,
-      },
-    });
+    worker = startBenchWorker(ctx, 'worker', sink.port);
     // Let the worker connect and start listening before the clock starts.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     if (worker.output().trim()) ctx.log(`worker said: ${worker.output().slice(0, 500)}`);

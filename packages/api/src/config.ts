@@ -1,6 +1,19 @@
 import { envFields, parseEnv } from '@inkwell/db';
 import { z } from 'zod';
 
+/** `points/seconds`, e.g. `10/900` = 10 per 15 minutes. */
+const rateLimit = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\d{1,6}\/\d{1,7}$/, 'must be "points/seconds", e.g. 10/900')
+    .default(fallback)
+    .transform((value) => {
+      const [points, seconds] = value.split('/').map(Number);
+      return { points: Math.max(1, points ?? 1), durationSeconds: Math.max(1, seconds ?? 1) };
+    });
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
 const apiEnvSchema = z.object({
   NODE_ENV: envFields.nodeEnv,
   LOG_LEVEL: envFields.logLevel,
@@ -18,6 +31,38 @@ const apiEnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: envFields.positiveInt(10_000),
   /** Budget of each /readyz dependency check (ms). */
   READINESS_TIMEOUT_MS: envFields.positiveInt(1_000),
+
+  /** HS256 key of access tokens; rotating it signs everybody out of their access tokens. */
+  JWT_SECRET: z.string({ error: 'required: at least 32 random characters' }).min(32, 'at least 32 characters'),
+  JWT_ISSUER: z.string().min(1).max(128).default('inkwell'),
+  JWT_AUDIENCE: z.string().min(1).max(128).default('inkwell-api'),
+  ACCESS_TOKEN_TTL_SECONDS: seconds(15 * 60),
+  /** Absolute lifetime of a refresh token family: rotation never extends it. */
+  REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
+  /** A rotated refresh token presented again within this window gets a sibling instead of revoking the family. */
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  /** Path(s) the refresh cookie is scoped to, comma-separated (tRPC and REST refresh endpoints). */
+  REFRESH_COOKIE_PATHS: z
+    .string()
+    .regex(/^\/[\w./-]*(,\/[\w./-]*)*$/, 'comma-separated absolute paths')
+    .default('/trpc/auth.refresh,/api/auth/refresh'),
+  VERIFY_EMAIL_TOKEN_TTL_SECONDS: seconds(24 * 3600),
+  RESET_PASSWORD_TOKEN_TTL_SECONDS: seconds(30 * 60),
+  /** Floor of the answer time of requestPasswordReset/resendVerification, so known and unknown addresses look alike. */
+  AUTH_UNIFORM_RESPONSE_MS: z.coerce.number().int().min(0).max(5_000).default(250),
+  /** argon2id cost; the floors are OWASP's minimum (m=19456 KiB, t=2, p=1). */
+  ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).max(4_194_304).default(19_456),
+  ARGON2_TIME_COST: z.coerce.number().int().min(2).max(100).default(2),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
+  /** Rate limits, "points/seconds". Failed logins are counted per account and per IP. */
+  RATE_LIMIT_LOGIN_ACCOUNT: rateLimit('10/900'),
+  RATE_LIMIT_LOGIN_IP: rateLimit('100/900'),
+  RATE_LIMIT_REGISTER_IP: rateLimit('100/3600'),
+  RATE_LIMIT_REGISTER_ADDRESS: rateLimit('5/3600'),
+  RATE_LIMIT_RESEND_VERIFICATION_IP: rateLimit('100/3600'),
+  RATE_LIMIT_RESEND_VERIFICATION_ADDRESS: rateLimit('5/3600'),
+  RATE_LIMIT_PASSWORD_RESET_IP: rateLimit('100/3600'),
+  RATE_LIMIT_PASSWORD_RESET_ADDRESS: rateLimit('5/3600'),
 });
 
 export type ApiEnv = z.input<typeof apiEnvSchema>;
@@ -34,6 +79,30 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      jwtIssuer: e.JWT_ISSUER,
+      jwtAudience: e.JWT_AUDIENCE,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
+      refreshCookiePaths: [...new Set(e.REFRESH_COOKIE_PATHS.split(','))],
+      secureCookies: e.NODE_ENV === 'production',
+      verifyEmailTokenTtlSeconds: e.VERIFY_EMAIL_TOKEN_TTL_SECONDS,
+      resetPasswordTokenTtlSeconds: e.RESET_PASSWORD_TOKEN_TTL_SECONDS,
+      uniformResponseMs: e.AUTH_UNIFORM_RESPONSE_MS,
+      argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+    },
+    rateLimits: {
+      loginAccount: e.RATE_LIMIT_LOGIN_ACCOUNT,
+      loginIp: e.RATE_LIMIT_LOGIN_IP,
+      registerIp: e.RATE_LIMIT_REGISTER_IP,
+      registerAddress: e.RATE_LIMIT_REGISTER_ADDRESS,
+      resendVerificationIp: e.RATE_LIMIT_RESEND_VERIFICATION_IP,
+      resendVerificationAddress: e.RATE_LIMIT_RESEND_VERIFICATION_ADDRESS,
+      passwordResetIp: e.RATE_LIMIT_PASSWORD_RESET_IP,
+      passwordResetAddress: e.RATE_LIMIT_PASSWORD_RESET_ADDRESS,
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { UserRole } from '@inkwell/db';
+import { TRPCError } from '@trpc/server';
 import type { Request, Response } from 'express';
 // Brings pino-http's `req.id` / `req.log` augmentation into every program that compiles this file.
 import type {} from 'pino-http';
@@ -23,6 +24,11 @@ export interface Context {
   requestId: string;
   log: Logger;
   viewer: Viewer | null;
+  /**
+   * Set when an Authorization header was present but refused (bad, expired or revoked token):
+   * every procedure, public ones included, answers it (401) instead of running anonymously.
+   */
+  authError: TRPCError | null;
   ip: string | null;
   userAgent: string | null;
   req: Request | null;
@@ -32,11 +38,23 @@ export interface Context {
 export async function createContext(deps: AppDeps, req: Request, res: Response): Promise<Context> {
   const requestId = String(req.id);
   const log = req.log ?? deps.logger.child({ reqId: requestId });
+  let viewer: Viewer | null = null;
+  let authError: TRPCError | null = null;
+  try {
+    viewer = await authenticateRequest(deps, req);
+  } catch (error) {
+    // Thrown here, tRPC would answer without our context (no requestId in the error body).
+    authError =
+      error instanceof TRPCError
+        ? error
+        : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Authentication failed', cause: error });
+  }
   return {
     deps,
     requestId,
     log,
-    viewer: await authenticateRequest(deps, req),
+    viewer,
+    authError,
     ip: req.ip ?? null,
     userAgent: req.get('user-agent')?.slice(0, 512) ?? null,
     req,
@@ -52,6 +70,7 @@ export function createInternalContext(deps: AppDeps, viewer: Viewer | null = nul
     requestId,
     log: deps.logger.child({ reqId: requestId }),
     viewer,
+    authError: null,
     ip: null,
     userAgent: null,
     req: null,

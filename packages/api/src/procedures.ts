@@ -5,7 +5,13 @@ import { baseProcedure, middleware } from './trpc.js';
 /** One EntityManager fork per procedure call: batched calls never share an identity map. */
 const withEntityManager = middleware(({ ctx, next }) => next({ ctx: { em: ctx.deps.orm.em.fork() } }));
 
-export const publicProcedure = baseProcedure.use(withEntityManager);
+/** A presented but refused access token fails every procedure, public ones included. */
+const rejectBadCredentials = middleware(({ ctx, next }) => {
+  if (ctx.authError) throw ctx.authError;
+  return next();
+});
+
+export const publicProcedure = baseProcedure.use(rejectBadCredentials).use(withEntityManager);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this' });

@@ -36,6 +36,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     PUBLIC_URL: 'http://127.0.0.1:5173',
     SHUTDOWN_TIMEOUT_MS: '2000',
     READINESS_TIMEOUT_MS: '500',
+    // Test-only key; never used outside tests.
+    JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
     ...overrides,
   };
 }

@@ -12,6 +12,7 @@ const lagReplySchema = z.object({
   p99Ms: z.number(),
   maxMs: z.number(),
   meanMs: z.number(),
+  resolutionMs: z.number(),
   samples: z.number(),
 });
 export type LagStats = Omit<z.infer<typeof lagReplySchema>, 'type'>;

@@ -49,7 +49,7 @@ export async function loginScenario(ctx: BenchContext, cost: Argon2Cost): Promis
     return {
       id: 4,
       title: 'Login: argon2id at the configured cost',
-      setup: `${ctx.runtime.label}; argon2id m=${cost.memoryCost} KiB, t=${cost.timeCost}, p=${cost.parallelism}; ${s.connections} concurrent logins for ${s.durationS} s (undici, ${ctx.seeded.authors.length} accounts); event-loop delay from a monitorEventLoopDelay probe preloaded into the api (5 ms resolution).`,
+      setup: `${ctx.runtime.label}; argon2id m=${cost.memoryCost} KiB, t=${cost.timeCost}, p=${cost.parallelism}; ${s.connections} concurrent logins for ${s.durationS} s (undici, ${ctx.seeded.authors.length} accounts); event-loop lag = delay beyond the 5 ms sampling interval of a monitorEventLoopDelay probe preloaded into the api.`,
       columns: ['what', 'per second', 'p50 ms', 'p99 ms', 'event-loop lag p99 ms', 'lag max ms', '× bare'],
       rows: [
         ['bare argon2.verify (this process, baseline)', bare.perSecond, bare.p50Ms, bare.p99Ms, '', '', 1],

@@ -22,7 +22,6 @@ export interface BenchContext {
   redisPrefix: string;
   /** Environment every api and worker of the run needs beyond the defaults (secrets, costs). */
   extraEnv: Record<string, string>;
-  cpuProfile: boolean;
   log(message: string): void;
 }
 
@@ -41,7 +40,6 @@ export async function openBench(options: {
   redisUrl: string;
   posts: number;
   authors: number;
-  cpuProfile?: boolean;
 }): Promise<{ ctx: BenchContext; close(): Promise<void> }> {
   const db = await createBenchDatabase(options.databaseServer);
   const redisPrefix = `inkwell-bench:${randomBytes(4).toString('hex')}:`;
@@ -63,7 +61,6 @@ export async function openBench(options: {
       redisUrl: options.redisUrl,
       redisPrefix,
       extraEnv: benchSettings(),
-      cpuProfile: options.cpuProfile ?? false,
       log,
     };
     return { ctx, close };

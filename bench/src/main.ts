@@ -18,7 +18,7 @@ const BENCH_POSTS = 2_480;
 const BENCH_AUTHORS = 20;
 
 async function main(): Promise<void> {
-  const { settings, only, databaseServer, redisUrl, cpuProfile } = loadSettings(process.env);
+  const { settings, only, databaseServer, redisUrl } = loadSettings(process.env);
   for (const entry of [paths.apiEntry, paths.workerEntry]) {
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`pnpm build\` first (\`pnpm bench\` does)`);
   }
@@ -33,7 +33,6 @@ async function main(): Promise<void> {
     redisUrl,
     posts: BENCH_POSTS,
     authors: BENCH_AUTHORS,
-    cpuProfile,
   });
   const ctx = bench.ctx;
   const reports: ScenarioReport[] = [];

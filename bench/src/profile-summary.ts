@@ -1,11 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { paths } from './paths.js';
 
 /**
  * Where the time goes in a V8 CPU profile (`node --cpu-prof`): self time grouped by package
- * (or workspace file, node internals, GC) and the top functions, as shares of busy (non-idle) time. Usage:
- *   pnpm --filter @inkwell/bench profile [file.cpuprofile]   (default: newest in bench/.work/profiles)
+ * (or workspace file, node internals, GC) and the top functions, as shares of busy (non-idle) time.
  */
 const profileSchema = z.object({
   nodes: z.array(
@@ -62,35 +60,4 @@ export function summarizeProfile(file: string, top = 20) {
       .slice(0, top)
       .map(([name, us]) => ({ name, ms: us / 1000, share: us / total }));
   return { busyMs: total / 1000, idleMs: idle / 1000, groups: ranked(groups), functions: ranked(functions) };
-}
-
-function newestProfile(): string {
-  const dir = `${paths.work}profiles/`;
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => `${dir}${f}`)
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (!files[0]) throw new Error(`no .cpuprofile in ${dir}: run the bench with BENCH_CPU_PROFILE=1`);
-  return files[0];
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const file = process.argv[2] ?? newestProfile();
-  const summary = summarizeProfile(file);
-  const line = (r: { name: string; ms: number; share: number }) =>
-    `| ${r.name} | ${r.ms.toFixed(0)} | ${(r.share * 100).toFixed(1)}% |`;
-  process.stdout.write(
-    [
-      `${file}: ${summary.busyMs.toFixed(0)} ms busy (shares below), ${summary.idleMs.toFixed(0)} ms idle`,
-      '',
-      '| self time by package / file | ms | share |',
-      '| --- | --- | --- |',
-      ...summary.groups.map(line),
-      '',
-      '| top functions (self) | ms | share |',
-      '| --- | --- | --- |',
-      ...summary.functions.map(line),
-      '',
-    ].join('\n'),
-  );
 }

@@ -53,8 +53,6 @@ const benchEnvSchema = z.object({
     .optional(),
   BENCH_DATABASE_SERVER: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
   BENCH_REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
-  /** Write a CPU profile of the api during scenario 1 into bench/.work/profiles. */
-  BENCH_CPU_PROFILE: z.enum(['0', '1']).default('0'),
 });
 
 export function loadSettings(env: NodeJS.ProcessEnv) {
@@ -66,6 +64,5 @@ export function loadSettings(env: NodeJS.ProcessEnv) {
     only: e.BENCH_ONLY ? new Set(e.BENCH_ONLY.split(',').map(Number)) : null,
     databaseServer: e.BENCH_DATABASE_SERVER,
     redisUrl: e.BENCH_REDIS_URL,
-    cpuProfile: e.BENCH_CPU_PROFILE === '1',
   };
 }

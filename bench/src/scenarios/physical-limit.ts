@@ -2,7 +2,6 @@ import { startBareServer } from '../bare.js';
 import { type BenchContext, startBenchApi } from '../context.js';
 import { getOk, login, restPostPath, trpcQueryPath } from '../inkwell.js';
 import { cannon, type LoadResult } from '../load.js';
-import { paths } from '../paths.js';
 import { stopAll } from '../processes.js';
 import type { ScenarioReport } from '../report.js';
 import type { Runtime } from '../runtimes.js';
@@ -67,7 +66,7 @@ function withHeaders(target: Target): { headers?: Record<string, string> } {
 export async function measurePhysicalLimit(
   ctx: BenchContext,
   runtime: Runtime,
-  options: { connections: number; durationS: number; rounds: number; authenticated: boolean; cpuProfileDir?: string },
+  options: { connections: number; durationS: number; rounds: number; authenticated: boolean },
 ): Promise<PhysicalLimitFigures> {
   const post = ctx.seeded.posts[0];
   const author = post ? ctx.seeded.authors[post.authorIndex] : undefined;
@@ -76,7 +75,6 @@ export async function measurePhysicalLimit(
     name: `api (${runtime.label})`,
     cacheEnabled: true,
     runtime,
-    ...(options.cpuProfileDir ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] } : {}),
   });
   let bare: Awaited<ReturnType<typeof startBareServer>> | undefined;
   try {
@@ -114,11 +112,7 @@ export async function measurePhysicalLimit(
 
 export async function physicalLimitScenario(ctx: BenchContext): Promise<ScenarioReport> {
   const s = ctx.settings.physical;
-  const figures = await measurePhysicalLimit(ctx, ctx.runtime, {
-    ...s,
-    authenticated: true,
-    ...(ctx.cpuProfile ? { cpuProfileDir: `${paths.work}profiles` } : {}),
-  });
+  const figures = await measurePhysicalLimit(ctx, ctx.runtime, { ...s, authenticated: true });
   const ratioOf = (prefix: string) => figures.targets.find((t) => t.name.startsWith(prefix))?.ratio ?? 0;
   const anonymous = [
     { name: 'tRPC anonymous cached / bare', ratio: ratioOf('tRPC posts.byId (anonymous') },

@@ -27,6 +27,28 @@ describe('api configuration', () => {
     expect(message).toMatch(/PUBLIC_URL:/);
   });
 
+  it('auth settings: JWT_SECRET required (32+ chars), argon2 cost never below the OWASP floor', () => {
+    const config = loadConfig(valid);
+    expect(config.auth.argon2).toEqual({ memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+    expect(config.auth.accessTokenTtlSeconds).toBe(900);
+    expect(config.auth.refreshTokenTtlSeconds).toBe(30 * 24 * 3600);
+    expect(config.rateLimits.loginAccount).toEqual({ points: 10, durationSeconds: 900 });
+    const problems = (env: Record<string, string | undefined>) => {
+      try {
+        loadConfig({ ...valid, ...env });
+        return '';
+      } catch (error) {
+        return (error as ConfigError).message;
+      }
+    };
+    expect(problems({ JWT_SECRET: undefined })).toMatch(/JWT_SECRET:.*\(missing\)/);
+    expect(problems({ JWT_SECRET: 'short' })).toMatch(/JWT_SECRET:/);
+    expect(problems({ ARGON2_MEMORY_KIB: '4096' })).toMatch(/ARGON2_MEMORY_KIB:/);
+    expect(problems({ ARGON2_TIME_COST: '1' })).toMatch(/ARGON2_TIME_COST:/);
+    expect(problems({ RATE_LIMIT_LOGIN_ACCOUNT: 'ten' })).toMatch(/RATE_LIMIT_LOGIN_ACCOUNT:/);
+    expect(loadConfig({ ...valid, ARGON2_TIME_COST: '3' }).auth.argon2.timeCost).toBe(3);
+  });
+
   it('a bad value stops start-up with a clear message and a non-zero exit', async () => {
     const proc = spawnEntry('api/src/main.ts', { ...valid, PORT: '99999' });
     const code = await proc.exited;

@@ -48,7 +48,7 @@ const apiEnvSchema = z.object({
     .default('/trpc/auth.refresh,/api/auth/refresh'),
   VERIFY_EMAIL_TOKEN_TTL_SECONDS: seconds(24 * 3600),
   RESET_PASSWORD_TOKEN_TTL_SECONDS: seconds(30 * 60),
-  /** Floor of the answer time of requestPasswordReset/resendVerification, so known and unknown addresses look alike. */
+  /** Floor of the answer time of register, requestPasswordReset and resendVerification, so known and unknown addresses look alike. */
   AUTH_UNIFORM_RESPONSE_MS: z.coerce.number().int().min(0).max(5_000).default(250),
   /** argon2id cost; the floors are OWASP's minimum (m=19456 KiB, t=2, p=1). */
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(19_456).max(4_194_304).default(19_456),

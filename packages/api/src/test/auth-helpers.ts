@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { User } from '@inkwell/db';
+import { OutboxEvent, type OutboxEventType, User } from '@inkwell/db';
 import { z } from 'zod';
 import { hashPassword } from '../modules/auth/passwords.js';
 import { createSession } from '../modules/auth/sessions.service.js';
@@ -112,4 +112,27 @@ export async function signInAs(api: TestApi, email: string, password: string): P
     refreshToken: data.refreshToken,
     authHeader: { authorization: `Bearer ${data.accessToken}` },
   };
+}
+
+/** Outbox rows of one type addressed to `email`, oldest first (tests read mailed tokens here). */
+export async function outboxEventsFor(
+  api: TestApi,
+  type: OutboxEventType,
+  email: string,
+): Promise<{ id: string; payload: Record<string, unknown>; requestId: string | null }[]> {
+  const rows = await api.deps.orm.em
+    .fork()
+    .find(OutboxEvent, { type, payload: { email } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  return rows.map((row) => ({ id: row.id, payload: row.payload, requestId: row.requestId ?? null }));
+}
+
+/** The raw token of the latest mail of `type` to `email` (throws if none was written). */
+export async function latestMailedToken(
+  api: TestApi,
+  type: 'mail.verify-email' | 'mail.password-reset',
+  email: string,
+): Promise<string> {
+  const token = (await outboxEventsFor(api, type, email)).at(-1)?.payload.token;
+  if (typeof token !== 'string') throw new Error(`no ${type} mail with a token for ${email}`);
+  return token;
 }

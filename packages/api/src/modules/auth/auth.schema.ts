@@ -91,7 +91,6 @@ export type TokensDto = z.infer<typeof tokensOutput>;
 /** Same answer whatever the account's state (no enumeration). */
 export const acceptedOutput = z.object({ accepted: z.literal(true), message: z.string() });
 export const okOutput = z.object({ ok: z.literal(true) });
-export const logoutAllOutput = z.object({ ok: z.literal(true), revokedSessions: z.number().int() });
 
 export const sessionOutput = z.object({
   /** Stable id of the sign-in (refresh token family), used by revokeSession. */

@@ -1,7 +1,44 @@
-import { type EntityManager, type IUser, User } from '@inkwell/db';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  addOutboxEvent,
+  EmailToken,
+  type EmailTokenPurpose,
+  type EntityManager,
+  type IUser,
+  Session,
+  User,
+} from '@inkwell/db';
+import { LockMode, type ScalarReference, sql } from '@mikro-orm/core';
 import { TRPCError } from '@trpc/server';
+import { ZodRealError } from 'zod';
 import type { Context, Viewer } from '../../context.js';
-import type { MeDto } from './auth.schema.js';
+import { AppError } from '../../errors.js';
+import {
+  assertRateLimitNotExhausted,
+  consumeRateLimit,
+  recordRateLimitFailure,
+  resetRateLimit,
+} from '../../middleware/rate-limit.js';
+import type {
+  ChangePasswordInput,
+  LoginInput,
+  MeDto,
+  RegisterInput,
+  ResetPasswordInput,
+  SessionDto,
+  SessionsInput,
+  TokensDto,
+} from './auth.schema.js';
+import { dummyPasswordHash, hashPassword, passwordNeedsRehash, verifyPassword } from './passwords.js';
+import { clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './refresh-cookie.js';
+import {
+  createSession,
+  type IssuedTokens,
+  revokeFamilyOfSession,
+  revokeSessionFamily,
+  revokeUserSessions,
+} from './sessions.service.js';
+import { generateOpaqueToken, hashOpaqueToken } from './tokens.js';
 
 /** What a procedure hands a service function: the request context plus its own EntityManager. */
 export type AuthCtx = Context & { em: EntityManager };
@@ -25,8 +62,466 @@ export function toMeDto(user: UserRow): MeDto {
   };
 }
 
+function toTokensDto(issued: IssuedTokens): TokensDto {
+  return {
+    tokenType: 'Bearer',
+    accessToken: issued.accessToken.token,
+    accessTokenExpiresAt: issued.accessToken.expiresAt.toISOString(),
+    refreshToken: issued.refreshToken,
+    refreshTokenExpiresAt: issued.refreshTokenExpiresAt.toISOString(),
+  };
+}
+
+/** A CONFLICT/BAD_REQUEST that carries a field issue in the one error shape. */
+function fieldError(code: 'CONFLICT' | 'BAD_REQUEST', field: string, message: string): TRPCError {
+  // ZodRealError is the Error subclass tRPC keeps as `cause` (plain ZodError is not an Error in zod 4).
+  const cause = new ZodRealError([{ code: 'custom', path: [field], message, input: undefined }]);
+  return new TRPCError({ code, message, cause });
+}
+
+const invalidCredentials = () => new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong email or password' });
+const invalidEmailToken = () =>
+  new AppError({ code: 'BAD_REQUEST', message: 'This link is invalid or has expired', reason: 'INVALID_TOKEN' });
+const sessionEnded = () =>
+  new AppError({ code: 'UNAUTHORIZED', message: 'Session ended, sign in again', reason: 'SESSION_ENDED' });
+
+const clientOf = (ctx: AuthCtx) => ({ userAgent: ctx.userAgent, ip: ctx.ip });
+const ipOf = (ctx: AuthCtx) => ctx.ip ?? 'unknown';
+
+function findUserByEmail(em: EntityManager, email: string, withPasswordHash = false) {
+  // lower(email) is what the unique index covers; emails are stored lower-cased anyway.
+  return em.findOne(User, { [sql.lower('email')]: email }, withPasswordHash ? { populate: ['passwordHash'] } : {});
+}
+
+/** `users.password_hash` is a lazy column; its declared type admits a reference wrapper. */
+function storedPasswordHash(value: string | ScalarReference<string> | undefined): string | null {
+  if (value === undefined) return null;
+  return typeof value === 'string' ? value : (value.unwrap() ?? null);
+}
+
+/** The unique constraint a PostgreSQL unique violation names, if `error` is one. */
+function violatedUniqueConstraint(error: unknown): string | null {
+  if (!(error instanceof Error) || !('code' in error) || error.code !== '23505') return null;
+  return 'constraint' in error && typeof error.constraint === 'string' ? error.constraint : null;
+}
+
+/** Adds a fresh email token (and retires the user's unused ones of that purpose); returns the raw token. */
+async function issueEmailToken(
+  tx: EntityManager,
+  ttlSeconds: number,
+  userId: string,
+  purpose: EmailTokenPurpose,
+): Promise<string> {
+  await tx.nativeUpdate(EmailToken, { user: userId, purpose, usedAt: null }, { usedAt: new Date() });
+  const token = generateOpaqueToken();
+  tx.create(EmailToken, {
+    user: tx.getReference(User, userId),
+    purpose,
+    tokenHash: hashOpaqueToken(token),
+    expiresAt: new Date(Date.now() + ttlSeconds * 1000),
+  });
+  return token;
+}
+
+/** Marks an unused, unexpired token of this purpose used, atomically; returns its user or null. */
+async function consumeEmailToken(tx: EntityManager, token: string, purpose: EmailTokenPurpose): Promise<string | null> {
+  const row = await tx.execute<{ user_id?: string }>(
+    `update email_tokens set used_at = now()
+     where token_hash = ? and purpose = ? and used_at is null and expires_at > now()
+     returning user_id`,
+    [hashOpaqueToken(token), purpose],
+    'get',
+  );
+  return row?.user_id ?? null;
+}
+
+/** Answers no earlier than `uniformResponseMs` after `startedAt`, so known and unknown addresses look alike. */
+async function uniformDelay(ctx: AuthCtx, startedAt: number): Promise<void> {
+  const remaining = ctx.deps.config.auth.uniformResponseMs - (performance.now() - startedAt);
+  if (remaining > 0) await sleep(remaining);
+}
+
+const ACCEPTED_REGISTRATION = {
+  accepted: true,
+  message: 'Check your inbox: we sent a link to verify your email address.',
+} as const;
+
+/**
+ * Creates an unverified account and mails a verification link. A taken email gets the same
+ * answer, nothing is sent, and the answer takes as long (the password is hashed either way and
+ * both answers wait for the uniform floor, which covers the extra inserts of a real sign-up).
+ */
+export async function register(ctx: AuthCtx, input: RegisterInput) {
+  const startedAt = performance.now();
+  const { auth } = ctx.deps.config;
+  await consumeRateLimit(ctx, 'registerIp', ipOf(ctx));
+  await consumeRateLimit(ctx, 'registerAddress', input.email);
+  const passwordHash = await hashPassword(auth.argon2, input.password);
+
+  const taken = await ctx.em.execute<{ email_taken: boolean; username_taken: boolean }[]>(
+    `select lower(email) = ? as email_taken, lower(username) = lower(?) as username_taken
+     from users where lower(email) = ? or lower(username) = lower(?)`,
+    [input.email, input.username, input.email, input.username],
+  );
+  if (taken.some((row) => row.username_taken)) {
+    throw fieldError('CONFLICT', 'username', 'This username is taken');
+  }
+  if (!taken.some((row) => row.email_taken)) {
+    try {
+      await createAccount(ctx, input, passwordHash);
+    } catch (error) {
+      // A concurrent registration won the race for the same email or username.
+      const constraint = violatedUniqueConstraint(error);
+      if (constraint === 'users_username_lower_unique') {
+        throw fieldError('CONFLICT', 'username', 'This username is taken');
+      }
+      if (constraint !== 'users_email_lower_unique') throw error;
+    }
+  }
+  await uniformDelay(ctx, startedAt);
+  return ACCEPTED_REGISTRATION;
+}
+
+async function createAccount(ctx: AuthCtx, input: RegisterInput, passwordHash: string): Promise<void> {
+  const { auth } = ctx.deps.config;
+  await ctx.em.transactional(async (tx) => {
+    const user = tx.create(User, {
+      email: input.email,
+      username: input.username,
+      displayName: input.displayName,
+      passwordHash,
+      emailVerifiedAt: null,
+      disabledAt: null,
+    });
+    await tx.flush();
+    const token = await issueEmailToken(tx, auth.verifyEmailTokenTtlSeconds, user.id, 'verify-email');
+    addOutboxEvent(
+      tx,
+      {
+        type: 'mail.verify-email',
+        payload: { userId: user.id, email: user.email, displayName: user.displayName, token },
+      },
+      ctx.requestId,
+    );
+  });
+}
+
+export async function verifyEmail(ctx: AuthCtx, input: { token: string }) {
+  await ctx.em.transactional(async (tx) => {
+    const userId = await consumeEmailToken(tx, input.token, 'verify-email');
+    if (!userId) throw invalidEmailToken();
+    const user = await tx.findOneOrFail(User, { id: userId });
+    if (user.emailVerifiedAt) return;
+    user.emailVerifiedAt = new Date();
+    addOutboxEvent(
+      tx,
+      { type: 'mail.welcome', payload: { userId: user.id, email: user.email, displayName: user.displayName } },
+      ctx.requestId,
+    );
+  });
+  return { ok: true as const };
+}
+
+const ACCEPTED_RESEND = {
+  accepted: true,
+  message: 'If that address has an unverified account, a new verification link is on its way.',
+} as const;
+
+export async function resendVerification(ctx: AuthCtx, input: { email: string }) {
+  const startedAt = performance.now();
+  await consumeRateLimit(ctx, 'resendVerificationIp', ipOf(ctx));
+  await consumeRateLimit(ctx, 'resendVerificationAddress', input.email);
+  const { auth } = ctx.deps.config;
+  await ctx.em.transactional(async (tx) => {
+    const user = await findUserByEmail(tx, input.email);
+    if (!user || user.emailVerifiedAt || user.disabledAt) return;
+    const token = await issueEmailToken(tx, auth.verifyEmailTokenTtlSeconds, user.id, 'verify-email');
+    addOutboxEvent(
+      tx,
+      {
+        type: 'mail.verify-email',
+        payload: { userId: user.id, email: user.email, displayName: user.displayName, token },
+      },
+      ctx.requestId,
+    );
+  });
+  await uniformDelay(ctx, startedAt);
+  return ACCEPTED_RESEND;
+}
+
+/**
+ * Failed attempts count per account and per IP; an unknown email is verified against a dummy
+ * hash so it costs the same as a wrong password. Account state (unverified, disabled) is only
+ * revealed to someone who knows the password.
+ */
+export async function login(ctx: AuthCtx, input: LoginInput) {
+  const { auth } = ctx.deps.config;
+  await assertRateLimitNotExhausted(ctx, 'loginIp', ipOf(ctx));
+  await assertRateLimitNotExhausted(ctx, 'loginAccount', input.email);
+
+  const user = await findUserByEmail(ctx.em, input.email, true);
+  const hash = storedPasswordHash(user?.passwordHash) ?? (await dummyPasswordHash(auth.argon2));
+  const passwordOk = await verifyPassword(hash, input.password);
+  if (!user || !passwordOk) {
+    await recordRateLimitFailure(ctx, 'loginIp', ipOf(ctx));
+    await recordRateLimitFailure(ctx, 'loginAccount', input.email);
+    throw invalidCredentials();
+  }
+  if (user.disabledAt) {
+    throw new AppError({ code: 'FORBIDDEN', message: 'This account is disabled', reason: 'ACCOUNT_DISABLED' });
+  }
+  if (!user.emailVerifiedAt) {
+    throw new AppError({
+      code: 'FORBIDDEN',
+      message: 'Verify your email address first; you can ask for a new link',
+      reason: 'EMAIL_NOT_VERIFIED',
+    });
+  }
+  await resetRateLimit(ctx, 'loginAccount', input.email);
+
+  const rehashed = passwordNeedsRehash(auth.argon2, hash) ? await hashPassword(auth.argon2, input.password) : null;
+  const issued = await ctx.em.transactional(async (tx) => {
+    if (rehashed) await tx.nativeUpdate(User, { id: user.id }, { passwordHash: rehashed });
+    return createSession(tx, auth, user.id, clientOf(ctx));
+  });
+  setRefreshCookie(auth, ctx.res, issued.refreshToken, issued.refreshTokenExpiresAt);
+  return { ...toTokensDto(issued), user: toMeDto(user) };
+}
+
+type RefreshOutcome = { kind: 'ok'; issued: IssuedTokens } | { kind: 'refused' };
+
+/**
+ * Rotates the presented refresh token (body or cookie) within its family; the family's absolute
+ * end never moves. A rotated token presented again within the grace window (two parallel
+ * refreshes of one client) gets a fresh sibling in the same family; later, it is treated as
+ * stolen and the whole family is revoked.
+ */
+export async function refresh(ctx: AuthCtx, input: { refreshToken?: string | undefined } | undefined) {
+  const { auth } = ctx.deps.config;
+  const presented = input?.refreshToken ?? readRefreshCookie(ctx.req);
+  if (!presented) throw sessionEnded();
+
+  const outcome = await ctx.em.transactional(async (tx): Promise<RefreshOutcome> => {
+    const now = new Date();
+    const session = await tx.findOne(
+      Session,
+      { tokenHash: hashOpaqueToken(presented) },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!session || session.revokedAt || session.expiresAt <= now) return { kind: 'refused' };
+    const user = await tx.findOne(User, { id: session.user.id });
+    if (!user || user.disabledAt) {
+      await revokeSessionFamily(tx, session.familyId, 'account-disabled');
+      return { kind: 'refused' };
+    }
+    const family = { familyId: session.familyId, expiresAt: session.expiresAt };
+    if (session.rotatedAt) {
+      if (now.getTime() - session.rotatedAt.getTime() <= auth.refreshReuseGraceSeconds * 1000) {
+        return { kind: 'ok', issued: await createSession(tx, auth, user.id, clientOf(ctx), family) };
+      }
+      await revokeSessionFamily(tx, session.familyId, 'refresh-reuse');
+      ctx.log.warn({ familyId: session.familyId, userId: user.id }, 'refresh token reuse: session family revoked');
+      return { kind: 'refused' };
+    }
+    const issued = await createSession(tx, auth, user.id, clientOf(ctx), family);
+    session.rotatedAt = now;
+    session.replacedBy = issued.sessionId;
+    session.lastUsedAt = now;
+    return { kind: 'ok', issued };
+  });
+
+  if (outcome.kind === 'refused') {
+    clearRefreshCookie(auth, ctx.res);
+    throw sessionEnded();
+  }
+  setRefreshCookie(auth, ctx.res, outcome.issued.refreshToken, outcome.issued.refreshTokenExpiresAt);
+  return toTokensDto(outcome.issued);
+}
+
+export async function logout(ctx: AuthedCtx) {
+  await revokeFamilyOfSession(ctx.em, ctx.viewer.sessionId, 'logout');
+  clearRefreshCookie(ctx.deps.config.auth, ctx.res);
+  return { ok: true as const };
+}
+
+export async function logoutAll(ctx: AuthedCtx) {
+  await revokeUserSessions(ctx.em, ctx.viewer.userId, 'logout-all');
+  clearRefreshCookie(ctx.deps.config.auth, ctx.res);
+  return { ok: true as const };
+}
+
+const ACCEPTED_RESET = {
+  accepted: true,
+  message: 'If that address has an account, a link to reset the password is on its way.',
+} as const;
+
+export async function requestPasswordReset(ctx: AuthCtx, input: { email: string }) {
+  const startedAt = performance.now();
+  await consumeRateLimit(ctx, 'passwordResetIp', ipOf(ctx));
+  await consumeRateLimit(ctx, 'passwordResetAddress', input.email);
+  const { auth } = ctx.deps.config;
+  await ctx.em.transactional(async (tx) => {
+    const user = await findUserByEmail(tx, input.email);
+    if (!user || user.disabledAt) return;
+    const token = await issueEmailToken(tx, auth.resetPasswordTokenTtlSeconds, user.id, 'reset-password');
+    addOutboxEvent(
+      tx,
+      {
+        type: 'mail.password-reset',
+        payload: { userId: user.id, email: user.email, displayName: user.displayName, token },
+      },
+      ctx.requestId,
+    );
+  });
+  await uniformDelay(ctx, startedAt);
+  return ACCEPTED_RESET;
+}
+
+/** Sets a new password from a reset link, ends every session, and does not sign in. */
+export async function resetPassword(ctx: AuthCtx, input: ResetPasswordInput) {
+  const { auth } = ctx.deps.config;
+  // Cheap pre-check so a bad token costs no hashing; the token is consumed atomically below.
+  const candidate = await ctx.em.count(EmailToken, {
+    tokenHash: hashOpaqueToken(input.token),
+    purpose: 'reset-password',
+    usedAt: null,
+    expiresAt: { $gt: new Date() },
+  });
+  if (candidate === 0) throw invalidEmailToken();
+  const passwordHash = await hashPassword(auth.argon2, input.newPassword);
+
+  await ctx.em.transactional(async (tx) => {
+    const userId = await consumeEmailToken(tx, input.token, 'reset-password');
+    if (!userId) throw invalidEmailToken();
+    const user = await tx.findOneOrFail(User, { id: userId });
+    await tx.nativeUpdate(User, { id: userId }, { passwordHash });
+    await tx.nativeUpdate(
+      EmailToken,
+      { user: userId, purpose: 'reset-password', usedAt: null },
+      { usedAt: new Date() },
+    );
+    await revokeUserSessions(tx, userId, 'password-reset');
+    addOutboxEvent(
+      tx,
+      { type: 'mail.password-changed', payload: { userId, email: user.email, displayName: user.displayName } },
+      ctx.requestId,
+    );
+  });
+  return { ok: true as const };
+}
+
+/** Needs the current password; keeps the caller's own sign-in and ends every other one. */
+export async function changePassword(ctx: AuthedCtx, input: ChangePasswordInput) {
+  const { auth } = ctx.deps.config;
+  const user = await ctx.em.findOne(User, { id: ctx.viewer.userId }, { populate: ['passwordHash'] });
+  if (!user) throw sessionEnded();
+  await assertRateLimitNotExhausted(ctx, 'loginAccount', user.email);
+  const currentHash = storedPasswordHash(user.passwordHash);
+  if (!currentHash || !(await verifyPassword(currentHash, input.currentPassword))) {
+    await recordRateLimitFailure(ctx, 'loginAccount', user.email);
+    throw fieldError('BAD_REQUEST', 'currentPassword', 'The current password is wrong');
+  }
+  const passwordHash = await hashPassword(auth.argon2, input.newPassword);
+  await ctx.em.transactional(async (tx) => {
+    await tx.nativeUpdate(User, { id: user.id }, { passwordHash });
+    await revokeUserSessions(tx, user.id, 'password-change', { exceptSessionId: ctx.viewer.sessionId });
+    addOutboxEvent(
+      tx,
+      { type: 'mail.password-changed', payload: { userId: user.id, email: user.email, displayName: user.displayName } },
+      ctx.requestId,
+    );
+  });
+  return { ok: true as const };
+}
+
 export async function me(ctx: AuthedCtx): Promise<MeDto> {
   const user = await ctx.em.findOne(User, { id: ctx.viewer.userId });
-  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Session ended, sign in again' });
+  if (!user) throw sessionEnded();
   return toMeDto(user);
+}
+
+interface SessionCursor {
+  createdAt: string;
+  id: string;
+}
+
+function encodeCursor(cursor: SessionCursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(raw: string): SessionCursor {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      'createdAt' in value &&
+      'id' in value &&
+      typeof value.createdAt === 'string' &&
+      typeof value.id === 'string' &&
+      !Number.isNaN(Date.parse(value.createdAt)) &&
+      /^[0-9a-f-]{36}$/.test(value.id)
+    ) {
+      return { createdAt: value.createdAt, id: value.id };
+    }
+  } catch {
+    // fall through
+  }
+  throw fieldError('BAD_REQUEST', 'cursor', 'Invalid cursor');
+}
+
+/** The viewer's live sign-ins (one per refresh token family), newest first. */
+export async function sessions(ctx: AuthedCtx, input: SessionsInput) {
+  const limit = input?.limit ?? 20;
+  const current = await ctx.em.findOne(Session, { id: ctx.viewer.sessionId }, { fields: ['familyId'] });
+  const cursor = input?.cursor ? decodeCursor(input.cursor) : null;
+  const rows = await ctx.em.find(
+    Session,
+    {
+      user: ctx.viewer.userId,
+      revokedAt: null,
+      rotatedAt: null,
+      expiresAt: { $gt: new Date() },
+      ...(cursor
+        ? {
+            $or: [
+              { createdAt: { $lt: new Date(cursor.createdAt) } },
+              { createdAt: new Date(cursor.createdAt), id: { $lt: cursor.id } },
+            ],
+          }
+        : {}),
+    },
+    { orderBy: { createdAt: 'desc', id: 'desc' }, limit: limit + 1 },
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const seen = new Set<string>();
+  const items: SessionDto[] = [];
+  // Two parallel refreshes inside the grace window leave two live rows of one family: show it once.
+  for (const row of page) {
+    if (seen.has(row.familyId)) continue;
+    seen.add(row.familyId);
+    items.push({
+      id: row.familyId,
+      current: row.familyId === current?.familyId,
+      userAgent: row.userAgent ?? null,
+      ip: row.ip ?? null,
+      lastUsedAt: (row.lastUsedAt ?? row.createdAt).toISOString(),
+      expiresAt: row.expiresAt.toISOString(),
+    });
+  }
+  return {
+    items,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+  };
+}
+
+/** Ends one of the viewer's own sign-ins; another user's session id is NOT_FOUND (no IDOR). */
+export async function revokeSession(ctx: AuthedCtx, input: { id: string }) {
+  const current = await ctx.em.findOne(Session, { id: ctx.viewer.sessionId }, { fields: ['familyId'] });
+  const revoked = await revokeSessionFamily(ctx.em, input.id, 'revoked-by-user', ctx.viewer.userId);
+  if (revoked === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such session' });
+  if (current?.familyId === input.id) clearRefreshCookie(ctx.deps.config.auth, ctx.res);
+  return { ok: true as const };
 }

@@ -94,5 +94,8 @@ describe('access tokens and authenticateRequest (real HTTP)', () => {
     };
     expect(await revokeUserSessions(em, user.userId, 'password-change', { exceptSessionId: claims.sid })).toBe(0);
     expect((await me(user.authHeader.authorization)).status).toBe(200);
+    // An unknown excepted id keeps nothing alive.
+    expect(await revokeUserSessions(em, user.userId, 'role-change', { exceptSessionId: user.userId })).toBe(1);
+    await expectUnauthorized(user.authHeader.authorization);
   });
 });

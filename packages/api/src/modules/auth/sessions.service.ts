@@ -75,7 +75,8 @@ export async function revokeUserSessions(
   const params: unknown[] = [new Date(), reason.slice(0, 32), userId];
   let except = '';
   if (options.exceptSessionId) {
-    except = 'and family_id <> coalesce((select family_id from sessions where id = ?), family_id)';
+    // `is distinct from`: an unknown session id excepts nothing (null never matches a family).
+    except = 'and family_id is distinct from (select family_id from sessions where id = ?)';
     params.push(options.exceptSessionId);
   }
   const result = await em.execute<{ affectedRows: number }>(
@@ -99,6 +100,21 @@ export async function revokeSessionFamily(
   const result = await em.execute<{ affectedRows: number }>(
     `update sessions set revoked_at = ?, revoked_reason = ? where family_id = ? and revoked_at is null${scope}`,
     params,
+    'run',
+  );
+  return result.affectedRows;
+}
+
+/** Ends the family the given session row belongs to (logout of the current sign-in). */
+export async function revokeFamilyOfSession(
+  em: EntityManager,
+  sessionId: string,
+  reason: SessionRevokeReason,
+): Promise<number> {
+  const result = await em.execute<{ affectedRows: number }>(
+    `update sessions set revoked_at = ?, revoked_reason = ?
+     where family_id = (select family_id from sessions where id = ?) and revoked_at is null`,
+    [new Date(), reason.slice(0, 32), sessionId],
     'run',
   );
   return result.affectedRows;

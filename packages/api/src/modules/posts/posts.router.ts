@@ -1,4 +1,100 @@
 import type { TRPCRouterRecord } from '@trpc/server';
+import { publicProcedure, writerProcedure } from '../../procedures.js';
+import { commentsRouter } from './comments.router.js';
+import { likePost, unlikePost } from './likes.service.js';
+import {
+  createPostInput,
+  deletedSchema,
+  likeStateSchema,
+  listPostsInput,
+  postIdInput,
+  postSchema,
+  postsPageSchema,
+  tagsInput,
+  tagsOutput,
+  updatePostInput,
+} from './posts.schema.js';
+import { createPost, deletePost, getPost, listPosts, popularTags, updatePost } from './posts.service.js';
 
-/** Procedures of `posts`; see DESIGN.md "API surface". */
-export const postsRouter = {} satisfies TRPCRouterRecord;
+const tags = ['posts'];
+
+/** Procedures of `posts` (comments nested as `posts.comments`); see DESIGN.md "API surface". */
+export const postsRouter = {
+  list: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/posts',
+        tags,
+        summary: 'List posts (filter by author, tag, full-text q; sort new or top)',
+        protect: false,
+      },
+    })
+    .input(listPostsInput)
+    .output(postsPageSchema)
+    .query(({ ctx, input }) => listPosts(ctx.em, ctx.viewer?.userId ?? null, input)),
+
+  byId: publicProcedure
+    .meta({ openapi: { method: 'GET', path: '/posts/{id}', tags, summary: 'A post', protect: false } })
+    .input(postIdInput)
+    .output(postSchema)
+    .query(({ ctx, input }) => getPost(ctx.em, ctx.viewer?.userId ?? null, input.id)),
+
+  create: writerProcedure
+    .meta({ openapi: { method: 'POST', path: '/posts', tags, summary: 'Publish a post', protect: true } })
+    .input(createPostInput)
+    .output(postSchema)
+    .mutation(({ ctx, input }) => createPost(ctx.em, ctx.viewer, input)),
+
+  update: writerProcedure
+    .meta({ openapi: { method: 'PATCH', path: '/posts/{id}', tags, summary: 'Edit your post', protect: true } })
+    .input(updatePostInput)
+    .output(postSchema)
+    .mutation(({ ctx, input }) => updatePost(ctx.em, ctx.viewer, input)),
+
+  delete: writerProcedure
+    .meta({
+      openapi: {
+        method: 'DELETE',
+        path: '/posts/{id}',
+        tags,
+        summary: 'Delete your post (admins: any)',
+        protect: true,
+      },
+    })
+    .input(postIdInput)
+    .output(deletedSchema)
+    .mutation(({ ctx, input }) => deletePost(ctx.em, ctx.viewer, input.id)),
+
+  like: writerProcedure
+    .meta({
+      openapi: { method: 'PUT', path: '/posts/{id}/like', tags, summary: 'Like a post (idempotent)', protect: true },
+    })
+    .input(postIdInput)
+    .output(likeStateSchema)
+    .mutation(({ ctx, input }) => likePost(ctx.em, ctx.viewer, input.id)),
+
+  unlike: writerProcedure
+    .meta({
+      openapi: {
+        method: 'DELETE',
+        path: '/posts/{id}/like',
+        tags,
+        summary: 'Unlike a post (idempotent)',
+        protect: true,
+      },
+    })
+    .input(postIdInput)
+    .output(likeStateSchema)
+    .mutation(({ ctx, input }) => unlikePost(ctx.em, ctx.viewer, input.id)),
+
+  tags: publicProcedure
+    .meta({
+      openapi: { method: 'GET', path: '/tags', tags, summary: 'Most used tags with their post counts', protect: false },
+    })
+    .input(tagsInput)
+    .output(tagsOutput)
+    .query(async ({ ctx, input }) => ({ items: await popularTags(ctx.em, input.limit) })),
+
+  comments: commentsRouter,
+} satisfies TRPCRouterRecord;

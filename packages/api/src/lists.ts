@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Fields every keyset-paginated list input has; spread into a `z.strictObject`. */
+export const pageInputShape = {
+  /** Opaque: whatever `nextCursor` of the previous page said. */
+  cursor: z.string().min(1).max(512).optional(),
+  limit: z.coerce.number<number>().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+};
+
+export function pageOutput<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+function invalidCursor(): AppError {
+  return new AppError({ code: 'BAD_REQUEST', message: 'Invalid cursor', reason: 'INVALID_CURSOR' });
+}
+
+/** Decodes a cursor made by `encodeCursor`; anything else is the caller's mistake (400), never a 500. */
+export function decodeCursor<T extends z.ZodType>(schema: T, cursor: string | undefined): z.output<T> | null {
+  if (cursor === undefined) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw invalidCursor();
+  return parsed.data;
+}
+
+/** A keyset position: an ISO timestamp with microseconds (PostgreSQL's precision) and an id. */
+export const cursorTimestamp = z.iso.datetime({ precision: 6 });

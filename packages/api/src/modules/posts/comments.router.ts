@@ -1,0 +1,80 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { publicProcedure, writerProcedure } from '../../procedures.js';
+import {
+  commentIdInput,
+  commentSchema,
+  commentsPageSchema,
+  createCommentInput,
+  listCommentsInput,
+  threadOutput,
+  updateCommentInput,
+} from './comments.schema.js';
+import { createComment, deleteComment, listComments, loadThread, updateComment } from './comments.service.js';
+import { deletedSchema } from './posts.schema.js';
+
+const tags = ['comments'];
+
+/** Procedures of `posts.comments`. */
+export const commentsRouter = {
+  list: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/posts/{postId}/comments',
+        tags,
+        summary: "A post's comments: top-level ones paginated with all their replies, or the whole thread",
+        protect: false,
+      },
+    })
+    .input(listCommentsInput)
+    .output(commentsPageSchema)
+    .query(({ ctx, input }) => listComments(ctx.em, input)),
+
+  thread: publicProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/comments/{id}',
+        tags,
+        summary: 'A comment with all its replies',
+        protect: false,
+      },
+    })
+    .input(commentIdInput)
+    .output(threadOutput)
+    .query(async ({ ctx, input }) => ({ items: await loadThread(ctx.em, input.id) })),
+
+  create: writerProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/posts/{postId}/comments',
+        tags,
+        summary: 'Comment on a post or reply to a comment',
+        protect: true,
+      },
+    })
+    .input(createCommentInput)
+    .output(commentSchema)
+    .mutation(({ ctx, input }) => createComment(ctx.em, ctx.viewer, input)),
+
+  update: writerProcedure
+    .meta({ openapi: { method: 'PATCH', path: '/comments/{id}', tags, summary: 'Edit your comment', protect: true } })
+    .input(updateCommentInput)
+    .output(commentSchema)
+    .mutation(({ ctx, input }) => updateComment(ctx.em, ctx.viewer, input)),
+
+  delete: writerProcedure
+    .meta({
+      openapi: {
+        method: 'DELETE',
+        path: '/comments/{id}',
+        tags,
+        summary: 'Delete your comment (admins: any); one with replies stays as a tombstone',
+        protect: true,
+      },
+    })
+    .input(commentIdInput)
+    .output(deletedSchema)
+    .mutation(({ ctx, input }) => deleteComment(ctx.em, ctx.viewer, input.id)),
+} satisfies TRPCRouterRecord;

@@ -13,6 +13,19 @@ export function trpcQueryPath(procedure: string, input: unknown): string {
 
 export const restPostPath = (id: string) => `/api/posts/${id}`;
 
+/**
+ * Whether the REST adapter serves posts.byId on this api: scenarios that read over REST run
+ * without it (and say so) when it answers 404, rather than failing as a whole.
+ */
+export async function restAvailable(baseUrl: string, id: string): Promise<boolean> {
+  const answer = await httpGet(`${baseUrl}${restPostPath(id)}`);
+  if (answer.status === 200) return true;
+  if (answer.status === 404 && answer.body.includes('No route')) return false;
+  throw new Error(`GET ${restPostPath(id)}: HTTP ${answer.status} ${answer.body.slice(0, 200)}`);
+}
+
+export const REST_MISSING_NOTE = 'REST (GET /api/posts/{id}) answered 404 on this build: its rows are missing.';
+
 const postShape = z.object({ id: z.string(), title: z.string() });
 const trpcPost = z.object({ result: z.object({ data: postShape }) });
 const trpcPage = z.object({

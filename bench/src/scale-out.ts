@@ -5,7 +5,7 @@ import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import { type BenchContext, log, openBench, startBenchApi, startBenchWorker } from './context.js';
-import { type ApiInstance, apiEnv } from './inkwell.js';
+import { type ApiInstance, apiEnv, restAvailable } from './inkwell.js';
 import { findNginx, type LoadBalancer, startNginx } from './load-balancer.js';
 import { paths } from './paths.js';
 import { type MeasuredProcess, startProcess, stopAll, waitUntilReady } from './processes.js';
@@ -162,7 +162,9 @@ async function main(): Promise<void> {
 
     const tokens = await authorTokens(front.url, ctx.seeded);
     const ledger = new FreshnessLedger();
+    const firstPost = ctx.seeded.posts[0];
     const common = {
+      withRest: firstPost ? await restAvailable(front.url, firstPost.id) : false,
       connections: scale.SCALE_CONNECTIONS,
       durationS: scale.SCALE_DURATION_S,
       keys: 500,

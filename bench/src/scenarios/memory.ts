@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startBareServer } from '../bare.js';
 import { type BenchContext, startBenchApi } from '../context.js';
-import { getOk, restPostPath, trpcQueryPath } from '../inkwell.js';
+import { getOk, REST_MISSING_NOTE, restAvailable, restPostPath, trpcQueryPath } from '../inkwell.js';
 import { cannon } from '../load.js';
 import type { MeasuredProcess } from '../processes.js';
 import { stopAll } from '../processes.js';
@@ -49,9 +49,10 @@ export async function memoryScenario(ctx: BenchContext): Promise<ScenarioReport>
   try {
     // A realistic spread of cached anonymous reads: 100 posts over tRPC and REST, plus the first page.
     const ids = ctx.seeded.posts.slice(0, 100).map((p) => p.id);
+    const withRest = ids[0] ? await restAvailable(api.url, ids[0]) : false;
     const paths = [
       ...ids.map((id) => trpcQueryPath('posts.byId', { id })),
-      ...ids.map((id) => restPostPath(id)),
+      ...(withRest ? ids.map((id) => restPostPath(id)) : []),
       trpcQueryPath('posts.list', { limit: 20 }),
     ];
     const sample = await getOk(`${api.url}${paths[0]}`);
@@ -86,7 +87,7 @@ export async function memoryScenario(ctx: BenchContext): Promise<ScenarioReport>
                 met: apiGrowth < 0.1 && reachedMillion,
               },
             ],
-      notes: [],
+      notes: withRest ? [] : [REST_MISSING_NOTE],
       data: { api: apiPoints, bare: barePoints },
     };
   } finally {

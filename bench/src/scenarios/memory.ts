@@ -73,7 +73,7 @@ export async function memoryScenario(ctx: BenchContext): Promise<ScenarioReport>
     return {
       id: 6,
       title: 'Memory: api RSS under sustained cached reads',
-      setup: `${ctx.runtime.label}; autocannon, ${s.connections} connections, cumulative requests cycling over ${paths.length} cached paths (posts.byId over tRPC and REST for 100 posts, first page of posts.list); VmRSS from /proc/<pid>/status 0.5 s after each step; bare node:http baseline to ${(s.bareCheckpoints.at(-1) ?? 0).toLocaleString('en-US')} requests.`,
+      setup: `${ctx.runtime.label}; autocannon, ${s.connections} connections, cumulative requests cycling over ${paths.length} cached paths (posts.byId over ${withRest ? 'tRPC and REST' : 'tRPC'} for 100 posts, first page of posts.list); VmRSS from /proc/<pid>/status 0.5 s after each step; bare node:http baseline to ${(s.bareCheckpoints.at(-1) ?? 0).toLocaleString('en-US')} requests.`,
       columns: ['requests', 'api RSS MiB', 'api req/s in step', 'bare RSS MiB'],
       rows,
       targets:

@@ -35,6 +35,8 @@ CMD ["node", "dist/scripts/migrate.js"]
 
 FROM runtime AS worker
 COPY --from=build --chown=node:node /out/worker /app
+# /healthz, /metrics and the admin view (WORKER_METRICS_PORT; bind with WORKER_HTTP_HOST=0.0.0.0).
+EXPOSE 9464
 CMD ["node", "dist/main.js"]
 
 FROM runtime AS api

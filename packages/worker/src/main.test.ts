@@ -26,6 +26,7 @@ describe('worker process', () => {
     PUBLIC_URL: 'http://127.0.0.1:5173',
     SMTP_URL: 'smtp://127.0.0.1:2525',
     MAIL_FROM: 'Inkwell <no-reply@inkwell.test>',
+    WORKER_METRICS_PORT: '0',
   });
 
   it('a missing variable stops start-up naming it, with a non-zero exit', async () => {

@@ -77,6 +77,8 @@ export async function startScratchRedis(): Promise<ScratchRedis> {
       retryStrategy: () => 50,
       maxRetriesPerRequest: null,
     });
+    // Refused connections are expected until the server is up; ioredis retries them.
+    probe.on('error', () => undefined);
     try {
       await probe.connect().catch(() => undefined);
       await probe.ping();

@@ -5,11 +5,12 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[rank] ?? 0;
 }
 
+/** The middle value (mean of the two middle ones for an even count); 0 for none. */
 export function median(values: readonly number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 export interface LatencySummary {

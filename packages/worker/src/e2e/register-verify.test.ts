@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import {
   createTestDatabase,
+  type ScratchRedis,
   type SpawnedProcess,
   spawnEntry,
+  startScratchRedis,
   TEST_REDIS_URL,
   type TestDatabase,
   uniqueRedisPrefix,
   waitFor,
 } from '@inkwell/db/testing';
 import { simpleParser } from 'mailparser';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadConfig } from '../config.js';
@@ -119,4 +122,93 @@ describe('end to end: registration mail', () => {
     expect(subjects).toEqual(['Confirm your email address', 'Welcome to Inkwell']);
     expect(peer.duplicates()).toBe(0);
   }, 90_000);
+});
+
+/**
+ * The queue's Redis down while a user registers: registration commits (the api writes only an
+ * outbox row, never a job), and the mail goes out once that Redis is back. The api keeps its
+ * own Redis for rate limits and sessions, which fail closed by design: with one Redis for
+ * everything, registration is refused (503) while it is down, and nothing is half-done.
+ */
+describe('end to end: registration while the queue Redis is down', () => {
+  let db: TestDatabase;
+  let peer: SmtpPeer;
+  let queueRedis: ScratchRedis;
+  let api: SpawnedProcess;
+  let apiUrl: string;
+  let worker: RunningWorker;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    peer = await startSmtpPeer();
+    queueRedis = await startScratchRedis();
+    api = spawnEntry('api/src/main.ts', {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: uniqueRedisPrefix(),
+      PUBLIC_URL: TEST_PUBLIC_URL,
+      JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
+    });
+    await waitFor(() => api.output().includes('api listening'), 30_000);
+    apiUrl = /"url":"(http:\/\/[^"]+)"/.exec(api.output())?.[1] ?? '';
+    const config = loadConfig(workerTestEnv({ databaseUrl: db.url, smtpUrl: peer.url, redisUrl: queueRedis.url }));
+    worker = await startWorker(config, createLogger(config));
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.stop();
+    if (api && api.child.exitCode === null) {
+      api.child.kill('SIGTERM');
+      await api.exited;
+    }
+    await queueRedis?.kill();
+    await peer?.close();
+    await db?.drop();
+  });
+
+  it('registration succeeds and the verification mail arrives after Redis returns', async () => {
+    await queueRedis.kill();
+    const suffix = randomBytes(4).toString('hex');
+    const email = `queued_${suffix}@example.test`;
+    const res = await fetch(`${apiUrl}/trpc/auth.register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email,
+        username: `queued_${suffix}`,
+        displayName: 'Queued Reader',
+        password: `correct horse battery ${suffix}`,
+      }),
+    });
+    expect(res.status).toBe(200);
+
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const pending = await client.query<{ dispatched_at: Date | null }>(
+        `select dispatched_at from outbox_events where type = 'mail.verify-email' and payload->>'email' = $1`,
+        [email],
+      );
+      expect(pending.rows).toHaveLength(1);
+      // Give the relay a few passes against the dead Redis: the row must stay put, no mail.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const still = await client.query<{ dispatched_at: Date | null }>(
+        `select dispatched_at from outbox_events where payload->>'email' = $1`,
+        [email],
+      );
+      expect(still.rows.every((row) => row.dispatched_at === null)).toBe(true);
+      expect(peer.received.some((mail) => mail.to.includes(email))).toBe(false);
+    } finally {
+      await client.end();
+    }
+
+    await queueRedis.start();
+    await waitFor(() => peer.received.some((mail) => mail.to.includes(email)), 60_000);
+    const parsed = await simpleParser(peer.received.find((mail) => mail.to.includes(email))?.raw ?? Buffer.alloc(0));
+    expect(parsed.subject).toBe('Confirm your email address');
+    expect(peer.duplicates()).toBe(0);
+  }, 120_000);
 });

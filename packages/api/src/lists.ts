@@ -42,5 +42,14 @@ export function decodeCursor<T extends z.ZodType>(schema: T, cursor: string | un
   return parsed.data;
 }
 
-/** A keyset position: an ISO timestamp with microseconds (PostgreSQL's precision) and an id. */
-export const cursorTimestamp = z.iso.datetime({ precision: 6 });
+/**
+ * A keyset position: an ISO timestamp with microseconds (PostgreSQL's precision) and an id.
+ * Years are 1..9999: the format allows 0000, which PostgreSQL refuses (a 500, not a 400).
+ */
+export const cursorTimestamp = z.iso.datetime({ precision: 6 }).refine((value) => {
+  const year = new Date(value).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+});
+
+/** Largest PostgreSQL `integer` (counters such as like_count); beyond it a cursor would overflow in SQL. */
+export const PG_INT_MAX = 2_147_483_647;

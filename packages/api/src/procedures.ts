@@ -13,6 +13,13 @@ const rejectBadCredentials = middleware(({ ctx, next }) => {
 
 export const publicProcedure = baseProcedure.use(rejectBadCredentials).use(withEntityManager);
 
+/**
+ * For the auth procedures that never look at the viewer (register, login, refresh, email links,
+ * password reset): a stale access token the client still attaches must not block them. The
+ * client SDK refreshes by calling auth.refresh with its expired bearer token still set.
+ */
+export const credentialsProcedure = baseProcedure.use(withEntityManager);
+
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to do this' });
   return next({ ctx: { viewer: ctx.viewer } });

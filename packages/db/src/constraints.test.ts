@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { User } from './entities/index.js';
 import { createOrm, type MikroORM } from './orm.js';
 import { createTestDatabase, type TestDatabase } from './testing/index.js';
 
@@ -39,6 +40,24 @@ describe('unique constraints', () => {
     await expect(user('0190a000-0000-7000-8000-000000000003', 'other@example.com', 'ADA')).rejects.toThrow(
       /users_username_lower_unique/,
     );
+  });
+
+  it('a failing insert reports the constraint, never the bound values (no hashes in logs)', async () => {
+    const secretHash = '$argon2id$v=19$m=19456,t=2,p=1$recognizable-secret-hash';
+    const em = orm.em.fork();
+    em.create(User, { email: 'not-leaked@example.com', username: 'ada', displayName: 'Dup', passwordHash: secretHash });
+    const error: unknown = await em.flush().then(
+      () => null,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(Error);
+    const message = error instanceof Error ? error.message : '';
+    expect(message).toMatch(/users_username_lower_unique/);
+    expect(message).not.toContain('recognizable-secret-hash');
+    expect(message).not.toContain('not-leaked@example.com');
+    // Loggers print the stack too.
+    const stack = error instanceof Error ? String(error.stack) : '';
+    expect(stack).not.toContain('recognizable-secret-hash');
   });
 
   it('a user likes a post at most once', async () => {

@@ -27,7 +27,13 @@ export function ormConfig(options: OrmOptions): Options {
     allowGlobalContext: false,
     forceUtcTimezone: true,
     pool: { min: 0, max: options.poolMax ?? 10, acquireTimeoutMillis: options.acquireTimeoutMs ?? 5_000 },
-    driverOptions: { connection: { connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000 } },
+    // Merged into the knex config. With compileSqlOnError: false knex prepends exactly
+    // `${sql} - ` to a failing query's message (not the SQL with its bindings filled in), which
+    // createOrm strips again: see keepValuesOutOfErrors.
+    driverOptions: {
+      connection: { connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000 },
+      compileSqlOnError: false,
+    },
     migrations: {
       tableName: 'mikro_orm_migrations',
       migrationsList,
@@ -52,7 +58,27 @@ export function ormConfig(options: OrmOptions): Options {
 
 /** The one way api, worker, scripts and tests open the database. */
 export async function createOrm(options: OrmOptions): Promise<MikroORM> {
-  return MikroORM.init(ormConfig(options));
+  const orm = await MikroORM.init(ormConfig(options));
+  keepValuesOutOfErrors(orm);
+  return orm;
+}
+
+interface KnexQueryError {
+  message: string;
+}
+
+/**
+ * MikroORM inlines parameters into the SQL it hands to knex, and knex prepends that SQL to a
+ * failing query's error message: password hashes, token hashes and emails would reach the error
+ * logs. knex emits `query-error` (for transactions too) after prefixing and before rejecting,
+ * so the prefix is removed here and the message is the database's own (which names the
+ * constraint, not the values).
+ */
+function keepValuesOutOfErrors(orm: MikroORM): void {
+  orm.em.getKnex().on('query-error', (error: KnexQueryError, query: { sql: string }) => {
+    const prefix = `${query.sql} - `;
+    if (error.message.startsWith(prefix)) error.message = error.message.slice(prefix.length);
+  });
 }
 
 export type { EntityManager } from '@mikro-orm/postgresql';

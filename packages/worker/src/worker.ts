@@ -80,13 +80,16 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     stop() {
       stopping ??= (async () => {
         await relay.stop();
-        // close() stops fetching and waits for the jobs in flight; past the timeout we force it,
-        // and those jobs' locks expire and they run again elsewhere (the delivery record
+        // pause() stops fetching and waits for the jobs in flight. It is pause and not close:
+        // close() is entered once (a later close(true) only returns the same pending promise),
+        // so waiting on it would leave nothing to force with. Past the timeout we close by
+        // force; those jobs' locks expire and they run again elsewhere (the delivery record
         // keeps that from sending twice unless the SMTP exchange itself was cut).
-        if ((await withDeadline(consumer.close(), config.shutdownTimeoutMs)) === 'timeout') {
+        const drained = await withDeadline(consumer.pause(), config.shutdownTimeoutMs);
+        if (drained === 'timeout') {
           logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'in-flight mail jobs did not finish in time');
-          await consumer.close(true);
         }
+        await consumer.close(drained === 'timeout');
         transport.close();
         // Bounded: with Redis down, closing the queue would wait for a reconnect that may not come.
         await Promise.allSettled([withDeadline(queue.close(), 5_000), http.close(), orm.close(true)]);

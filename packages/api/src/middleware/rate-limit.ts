@@ -73,32 +73,15 @@ export async function consumeRateLimit(ctx: RateLimitCtx, name: RateLimitName, s
 }
 
 /**
- * For limits that count failures only (login): throws 429 when the subject already used up
- * its allowance, without counting this attempt.
+ * Gives back a point taken by `consumeRateLimit` (for limits meant to count failures only: the
+ * point is taken before the check, so concurrent attempts cannot all pass a read-then-compare,
+ * and returned when the attempt succeeds). Best effort: an unreturned point only expires later.
  */
-export async function assertRateLimitNotExhausted(
-  ctx: RateLimitCtx,
-  name: RateLimitName,
-  subject: string,
-): Promise<void> {
-  let state: RateLimiterRes | null;
+export async function refundRateLimit(ctx: RateLimitCtx, name: RateLimitName, subject: string): Promise<void> {
   try {
-    state = await limiter(ctx.deps, name).get(rateLimitKey(subject));
+    await limiter(ctx.deps, name).reward(rateLimitKey(subject));
   } catch (error) {
-    throw unavailable(ctx, name, error);
-  }
-  if (state && state.consumedPoints >= ctx.deps.config.rateLimits[name].points) {
-    throw tooManyRequests(ctx, state.msBeforeNext);
-  }
-}
-
-/** Counts a failure without refusing this request (the next one is refused once exhausted). */
-export async function recordRateLimitFailure(ctx: RateLimitCtx, name: RateLimitName, subject: string): Promise<void> {
-  try {
-    await limiter(ctx.deps, name).consume(rateLimitKey(subject));
-  } catch (error) {
-    if (error instanceof RateLimiterRes) return;
-    throw unavailable(ctx, name, error);
+    ctx.deps.logger.warn({ err: error, limit: name }, 'rate limiter refund failed');
   }
 }
 

@@ -27,6 +27,10 @@ export interface SmtpPeer {
   refuseWith(code: number | null): void;
   /** Holds every message this long before accepting it (to catch jobs in flight). */
   delayAcceptMs(ms: number): void;
+  /** Never answers DATA (a hung server) until close(). */
+  hangOnData(): void;
+  /** Client connections currently open. */
+  openConnections(): number;
   refusals(): number;
   uniqueMessageIds(): number;
   duplicates(): number;
@@ -40,10 +44,19 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
   let refusals = 0;
   let delayMs = 0;
   let started = 0;
+  let hang = false;
+  let open = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      open += 1;
+      callback();
+    },
+    onClose() {
+      open -= 1;
+    },
     onRcptTo(_address, _session, callback) {
       if (refuseCode !== null) {
         refusals += 1;
@@ -56,6 +69,7 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (hang) return;
         const raw = Buffer.concat(chunks);
         const accept = () => {
           const messageId = /^Message-ID:\s*(\S+)/im.exec(raw.toString('utf8'))?.[1] ?? '';
@@ -84,6 +98,10 @@ export async function startSmtpPeer(): Promise<SmtpPeer> {
     delayAcceptMs(ms) {
       delayMs = ms;
     },
+    hangOnData() {
+      hang = true;
+    },
+    openConnections: () => open,
     refusals: () => refusals,
     uniqueMessageIds: () => new Set(received.map((mail) => mail.messageId)).size,
     duplicates: () => received.length - new Set(received.map((mail) => mail.messageId)).size,

@@ -118,6 +118,64 @@ describe('auth rate limits (Redis-backed, real HTTP)', () => {
   });
 });
 
+describe('auth rate limits under concurrent attempts', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ env: { AUTH_UNIFORM_RESPONSE_MS: '0', RATE_LIMIT_LOGIN_IP: '1000/900' } });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('30 concurrent wrong-password logins for one account: at most 10 reach the password check, the rest 429', async () => {
+    const user = await createSignedInUser(api);
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, attempt) =>
+        callTrpc(api, 'auth.login', { input: { email: user.email, password: `wrong password ${attempt}` } }),
+      ),
+    );
+    const statuses = results.map((res) => res.status);
+    // 401 comes only after the password was verified; 429 before.
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(20);
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+  });
+
+  it('a correct login after a few failures works and resets the account counter', async () => {
+    const user = await createSignedInUser(api);
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const res = await callTrpc(api, 'auth.login', { input: { email: user.email, password: `wrong ${attempt}` } });
+      expect(res.status).toBe(401);
+    }
+    const ok = await callTrpc(api, 'auth.login', { input: { email: user.email, password: user.password } });
+    expect(ok.status).toBe(200);
+    // The counter starts over: 10 more failures are each checked (401), the 11th is refused.
+    for (let attempt = 1; attempt <= 10; attempt += 1) {
+      const res = await callTrpc(api, 'auth.login', { input: { email: user.email, password: `again ${attempt}` } });
+      expect(res.status).toBe(401);
+    }
+    expect((await callTrpc(api, 'auth.login', { input: { email: user.email, password: 'again 11' } })).status).toBe(
+      429,
+    );
+  });
+
+  it('20 concurrent wrong current passwords in changePassword: at most 10 are checked, the rest 429', async () => {
+    const user = await createSignedInUser(api);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, attempt) =>
+        callTrpc(api, 'auth.changePassword', {
+          input: { currentPassword: `wrong password ${attempt}`, newPassword: 'a brand new long password' },
+          headers: user.authHeader,
+        }),
+      ),
+    );
+    const statuses = results.map((res) => res.status);
+    expect(statuses.filter((status) => status === 400).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(10);
+    expect(statuses.filter((status) => status !== 400 && status !== 429)).toEqual([]);
+  });
+});
+
 describe('auth rate limits fail closed when Redis is down', () => {
   it('answers 503 instead of letting attempts through unlimited, and recovers', async () => {
     const redis = await startScratchRedis();

@@ -1,5 +1,5 @@
 import type { TRPCRouterRecord } from '@trpc/server';
-import { authedProcedure, publicProcedure } from '../../procedures.js';
+import { authedProcedure, credentialsProcedure } from '../../procedures.js';
 import {
   acceptedOutput,
   changePasswordInput,
@@ -24,13 +24,13 @@ const tags = ['auth'];
 
 /** Procedures of `auth`; see DESIGN.md "API surface" and README "Auth". */
 export const authRouter = {
-  register: publicProcedure
+  register: credentialsProcedure
     .meta({ openapi: { method: 'POST', path: '/auth/register', tags, summary: 'Create an account', protect: false } })
     .input(registerInput)
     .output(acceptedOutput)
     .mutation(({ ctx, input }) => auth.register(ctx, input)),
 
-  verifyEmail: publicProcedure
+  verifyEmail: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -44,7 +44,7 @@ export const authRouter = {
     .output(okOutput)
     .mutation(({ ctx, input }) => auth.verifyEmail(ctx, input)),
 
-  resendVerification: publicProcedure
+  resendVerification: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -58,13 +58,13 @@ export const authRouter = {
     .output(acceptedOutput)
     .mutation(({ ctx, input }) => auth.resendVerification(ctx, input)),
 
-  login: publicProcedure
+  login: credentialsProcedure
     .meta({ openapi: { method: 'POST', path: '/auth/login', tags, summary: 'Sign in', protect: false } })
     .input(loginInput)
     .output(loginOutput)
     .mutation(({ ctx, input }) => auth.login(ctx, input)),
 
-  refresh: publicProcedure
+  refresh: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -92,7 +92,7 @@ export const authRouter = {
     .output(okOutput)
     .mutation(({ ctx }) => auth.logoutAll(ctx)),
 
-  requestPasswordReset: publicProcedure
+  requestPasswordReset: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',
@@ -106,7 +106,7 @@ export const authRouter = {
     .output(acceptedOutput)
     .mutation(({ ctx, input }) => auth.requestPasswordReset(ctx, input)),
 
-  resetPassword: publicProcedure
+  resetPassword: credentialsProcedure
     .meta({
       openapi: {
         method: 'POST',

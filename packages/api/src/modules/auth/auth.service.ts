@@ -10,15 +10,12 @@ import {
 } from '@inkwell/db';
 import { LockMode, type ScalarReference, sql } from '@mikro-orm/core';
 import { TRPCError } from '@trpc/server';
-import { ZodRealError } from 'zod';
+import { ZodRealError, z } from 'zod';
 import type { Context, Viewer } from '../../context.js';
 import { AppError } from '../../errors.js';
-import {
-  assertRateLimitNotExhausted,
-  consumeRateLimit,
-  recordRateLimitFailure,
-  resetRateLimit,
-} from '../../middleware/rate-limit.js';
+import { cursorTimestamp, decodeCursor, encodeCursor } from '../../lists.js';
+import { consumeRateLimit, refundRateLimit, resetRateLimit } from '../../middleware/rate-limit.js';
+import { isoMicros, isoMillis, queryRows, type SqlValue } from '../../sql.js';
 import type {
   ChangePasswordInput,
   LoginInput,
@@ -256,17 +253,24 @@ export async function resendVerification(ctx: AuthCtx, input: { email: string })
  */
 export async function login(ctx: AuthCtx, input: LoginInput) {
   const { auth } = ctx.deps.config;
-  await assertRateLimitNotExhausted(ctx, 'loginIp', ipOf(ctx));
-  await assertRateLimitNotExhausted(ctx, 'loginAccount', input.email);
+  // Points are taken (atomically in Redis) before the password is checked, so a burst of
+  // concurrent attempts cannot all pass the limit before any failure is counted; a correct
+  // password gives them back.
+  await consumeRateLimit(ctx, 'loginIp', ipOf(ctx));
+  try {
+    await consumeRateLimit(ctx, 'loginAccount', input.email);
+  } catch (error) {
+    // Refused before any check: not a failure of this IP.
+    await refundRateLimit(ctx, 'loginIp', ipOf(ctx));
+    throw error;
+  }
 
   const user = await findUserByEmail(ctx.em, input.email, true);
   const hash = storedPasswordHash(user?.passwordHash) ?? (await dummyPasswordHash(auth.argon2));
   const passwordOk = await verifyPassword(hash, input.password);
-  if (!user || !passwordOk) {
-    await recordRateLimitFailure(ctx, 'loginIp', ipOf(ctx));
-    await recordRateLimitFailure(ctx, 'loginAccount', input.email);
-    throw invalidCredentials();
-  }
+  if (!user || !passwordOk) throw invalidCredentials();
+  await refundRateLimit(ctx, 'loginIp', ipOf(ctx));
+  await resetRateLimit(ctx, 'loginAccount', input.email);
   if (user.disabledAt) {
     throw new AppError({ code: 'FORBIDDEN', message: 'This account is disabled', reason: 'ACCOUNT_DISABLED' });
   }
@@ -277,7 +281,6 @@ export async function login(ctx: AuthCtx, input: LoginInput) {
       reason: 'EMAIL_NOT_VERIFIED',
     });
   }
-  await resetRateLimit(ctx, 'loginAccount', input.email);
 
   const rehashed = passwordNeedsRehash(auth.argon2, hash) ? await hashPassword(auth.argon2, input.password) : null;
   const issued = await ctx.em.transactional(async (tx) => {
@@ -415,12 +418,13 @@ export async function changePassword(ctx: AuthedCtx, input: ChangePasswordInput)
   const { auth } = ctx.deps.config;
   const user = await ctx.em.findOne(User, { id: ctx.viewer.userId }, { populate: ['passwordHash'] });
   if (!user) throw sessionEnded();
-  await assertRateLimitNotExhausted(ctx, 'loginAccount', user.email);
+  // Taken before the check, given back on success: see login.
+  await consumeRateLimit(ctx, 'loginAccount', user.email);
   const currentHash = storedPasswordHash(user.passwordHash);
   if (!currentHash || !(await verifyPassword(currentHash, input.currentPassword))) {
-    await recordRateLimitFailure(ctx, 'loginAccount', user.email);
     throw fieldError('BAD_REQUEST', 'currentPassword', 'The current password is wrong');
   }
+  await resetRateLimit(ctx, 'loginAccount', user.email);
   const passwordHash = await hashPassword(auth.argon2, input.newPassword);
   await ctx.em.transactional(async (tx) => {
     await tx.nativeUpdate(User, { id: user.id }, { passwordHash });
@@ -440,80 +444,61 @@ export async function me(ctx: AuthedCtx): Promise<MeDto> {
   return toMeDto(user);
 }
 
-interface SessionCursor {
-  createdAt: string;
+const sessionCursor = z.strictObject({ createdAt: cursorTimestamp, id: z.uuid() });
+
+interface SessionRow {
   id: string;
+  family_id: string;
+  user_agent: string | null;
+  ip: string | null;
+  last_used_at: string;
+  expires_at: string;
+  cursor_at: string;
 }
 
-function encodeCursor(cursor: SessionCursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-function decodeCursor(raw: string): SessionCursor {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      'createdAt' in value &&
-      'id' in value &&
-      typeof value.createdAt === 'string' &&
-      typeof value.id === 'string' &&
-      !Number.isNaN(Date.parse(value.createdAt)) &&
-      /^[0-9a-f-]{36}$/.test(value.id)
-    ) {
-      return { createdAt: value.createdAt, id: value.id };
-    }
-  } catch {
-    // fall through
-  }
-  throw fieldError('BAD_REQUEST', 'cursor', 'Invalid cursor');
-}
-
-/** The viewer's live sign-ins (one per refresh token family), newest first. */
+/**
+ * The viewer's live sign-ins, newest first: one row per refresh token family (two parallel
+ * refreshes inside the grace window leave two live rows of one family), chosen in SQL before
+ * paginating, so a family never shows up on two pages.
+ */
 export async function sessions(ctx: AuthedCtx, input: SessionsInput) {
   const limit = input?.limit ?? 20;
   const current = await ctx.em.findOne(Session, { id: ctx.viewer.sessionId }, { fields: ['familyId'] });
-  const cursor = input?.cursor ? decodeCursor(input.cursor) : null;
-  const rows = await ctx.em.find(
-    Session,
-    {
-      user: ctx.viewer.userId,
-      revokedAt: null,
-      rotatedAt: null,
-      expiresAt: { $gt: new Date() },
-      ...(cursor
-        ? {
-            $or: [
-              { createdAt: { $lt: new Date(cursor.createdAt) } },
-              { createdAt: new Date(cursor.createdAt), id: { $lt: cursor.id } },
-            ],
-          }
-        : {}),
-    },
-    { orderBy: { createdAt: 'desc', id: 'desc' }, limit: limit + 1 },
+  const cursor = decodeCursor(sessionCursor, input?.cursor);
+  const params: SqlValue[] = [ctx.viewer.userId];
+  let keyset = '';
+  if (cursor) {
+    keyset = 'where (created_at, id) < (?::timestamptz, ?::uuid)';
+    params.push(cursor.createdAt, cursor.id);
+  }
+  params.push(limit + 1);
+  const rows = await queryRows<SessionRow>(
+    ctx.em,
+    `select id, family_id, user_agent, ip, ${isoMillis('coalesce(last_used_at, created_at)')} as last_used_at,
+            ${isoMillis('expires_at')} as expires_at, ${isoMicros('created_at')} as cursor_at
+     from (select distinct on (family_id) *
+           from sessions
+           where user_id = ? and revoked_at is null and rotated_at is null and expires_at > now()
+           order by family_id, created_at desc, id desc) live
+     ${keyset}
+     order by created_at desc, id desc
+     limit ?`,
+    params,
   );
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const seen = new Set<string>();
-  const items: SessionDto[] = [];
-  // Two parallel refreshes inside the grace window leave two live rows of one family: show it once.
-  for (const row of page) {
-    if (seen.has(row.familyId)) continue;
-    seen.add(row.familyId);
-    items.push({
-      id: row.familyId,
-      current: row.familyId === current?.familyId,
-      userAgent: row.userAgent ?? null,
-      ip: row.ip ?? null,
-      lastUsedAt: (row.lastUsedAt ?? row.createdAt).toISOString(),
-      expiresAt: row.expiresAt.toISOString(),
-    });
-  }
   return {
-    items,
-    nextCursor:
-      rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+    items: page.map(
+      (row): SessionDto => ({
+        id: row.family_id,
+        current: row.family_id === current?.familyId,
+        userAgent: row.user_agent,
+        ip: row.ip,
+        lastUsedAt: row.last_used_at,
+        expiresAt: row.expires_at,
+      }),
+    ),
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null,
   };
 }
 

@@ -138,6 +138,44 @@ describe('auth: refresh rotation, logout and sessions (real HTTP)', () => {
     expect((await me(bystander.authHeader.authorization)).status).toBe(200);
   });
 
+  it('sessions lists a family with two live rows once, even when its rows straddle a page boundary', async () => {
+    const alice = await createSignedInUser(api);
+    const em = api.deps.orm.em.fork();
+    const [first] = await em.execute<{ family_id: string }[]>(
+      'select family_id from sessions where user_id = ? order by created_at limit 1',
+      [alice.userId],
+    );
+    const familyId = String(first?.family_id);
+    await signInAs(api, alice.email, alice.password);
+    // A second live row of the first family, newer than the other sign-in (as two refreshes
+    // inside the grace window leave): by creation time the rows go first family, other, first family.
+    await em.execute(
+      `insert into sessions (id, user_id, family_id, token_hash, expires_at, created_at)
+       select gen_random_uuid(), user_id, family_id, encode(sha256(gen_random_uuid()::text::bytea), 'hex'),
+              expires_at, now() + interval '1 second'
+       from sessions where family_id = ? limit 1`,
+      [familyId],
+    );
+
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 5; page += 1) {
+      const res = await callTrpc(api, 'auth.sessions', {
+        type: 'query',
+        input: { limit: 1, ...(cursor ? { cursor } : {}) },
+        headers: alice.authHeader,
+      });
+      expect(res.status).toBe(200);
+      const data = res.data as { items: { id: string }[]; nextCursor: string | null };
+      listed.push(...data.items.map((item) => item.id));
+      cursor = data.nextCursor;
+      if (!cursor) break;
+    }
+    expect(listed).toHaveLength(2);
+    expect(listed[0]).toBe(familyId);
+    expect(new Set(listed).size).toBe(2);
+  });
+
   it('sessions lists live sign-ins (current marked, paginated); revokeSession ends one; no IDOR', async () => {
     const alice = await createSignedInUser(api);
     const aliceLaptop = await signInAs(api, alice.email, alice.password);

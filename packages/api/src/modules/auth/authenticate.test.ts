@@ -70,6 +70,36 @@ describe('access tokens and authenticateRequest (real HTTP)', () => {
     await expectUnauthorized('Bearer');
   });
 
+  it('an expired or garbage access token does not block auth.refresh, auth.login or the other credential procedures', async () => {
+    const user = await createSignedInUser(api);
+    const claims = JSON.parse(Buffer.from(user.accessToken.split('.')[1] ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    const past = Math.floor(Date.now() / 1000) - 3600;
+    const expired = await new SignJWT({ ...claims, iat: past - 900, exp: past })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(api.config.auth.jwtSecret));
+    await expectUnauthorized(`Bearer ${expired}`);
+
+    let refreshToken = user.refreshToken;
+    for (const authorization of [`Bearer ${expired}`, 'Bearer not.a.token']) {
+      const headers = { authorization };
+      const refreshed = await callTrpc(api, 'auth.refresh', { input: { refreshToken }, headers });
+      expect(refreshed.status).toBe(200);
+      refreshToken = String((refreshed.data as { refreshToken: string }).refreshToken);
+      const login = await callTrpc(api, 'auth.login', {
+        input: { email: user.email, password: user.password },
+        headers,
+      });
+      expect(login.status).toBe(200);
+      const reset = await callTrpc(api, 'auth.requestPasswordReset', { input: { email: user.email }, headers });
+      expect(reset.status).toBe(200);
+    }
+    // Procedures that use the viewer still refuse it.
+    expect((await callTrpc(api, 'auth.logout', { headers: { authorization: `Bearer ${expired}` } })).status).toBe(401);
+  });
+
   it('a revoked session or a disabled user is refused on the very next request', async () => {
     const user = await createSignedInUser(api);
     expect((await me(user.authHeader.authorization)).status).toBe(200);

@@ -234,6 +234,9 @@ export async function deleteComment(em: EntityManager, actor: Actor, id: string)
 async function pruneTombstones(tx: EntityManager, parentId: string | null): Promise<void> {
   let current = parentId;
   while (current) {
+    // Sibling deletes serialize on the parent's row lock; the check below then runs in a new
+    // snapshot (READ COMMITTED) that sees the other's committed delete, so the last one prunes.
+    await queryRows(tx, 'select 1 from comments where id = ? for update', [current]);
     const [row] = await queryRows<{ parent_id: string | null }>(
       tx,
       `delete from comments c where c.id = ? and c.deleted_at is not null

@@ -127,6 +127,21 @@ describe('comments', () => {
     expect(await counters(postId)).toEqual({ counter: 1, live: 1 });
   });
 
+  it('concurrent deletes of a tombstone’s last two replies leave no orphan tombstone', async () => {
+    const asAlice = callerFor(api, alice.viewer).posts.comments;
+    const asBob = callerFor(api, bob.viewer).posts.comments;
+    for (let round = 0; round < 10; round += 1) {
+      const postId = await newPost();
+      const parent = await asAlice.create({ postId, body: 'parent' });
+      const first = await asBob.create({ postId, parentId: parent.id, body: 'first' });
+      const second = await asBob.create({ postId, parentId: parent.id, body: 'second' });
+      await asAlice.delete({ id: parent.id });
+      await Promise.all([asBob.delete({ id: first.id }), asBob.delete({ id: second.id })]);
+      expect((await callerFor(api).posts.comments.list({ postId, scope: 'all' })).items).toEqual([]);
+      expect(await counters(postId)).toEqual({ counter: 0, live: 0 });
+    }
+  });
+
   it('owners edit and delete; others get FORBIDDEN; admins delete but do not edit', async () => {
     const postId = await newPost();
     const comment = await callerFor(api, alice.viewer).posts.comments.create({ postId, body: 'original' });

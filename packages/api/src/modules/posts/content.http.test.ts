@@ -224,4 +224,28 @@ describe('users, posts and comments over HTTP', () => {
       await httpFailure(trpcClient(api, alice).posts.create.mutate({ title: 'x'.repeat(201), body: 'b' })),
     ).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
   });
+
+  it('answers well-formed cursors PostgreSQL cannot take (year 0000, likes past int4) with 400 INVALID_CURSOR', async () => {
+    const anonymous = trpcClient(api);
+    const post = await trpcClient(api, alice).posts.create.mutate({ title: 'Cursor target', body: 'b' });
+    const cursor = (value: object) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+    const id = '01890000-0000-7000-8000-000000000000';
+    const at = '2024-01-01T00:00:00.000000Z';
+    const yearZero = '0000-01-01T00:00:00.000000Z';
+    const invalidCursor = { status: 400, code: 'BAD_REQUEST', reason: 'INVALID_CURSOR' };
+    const calls = [
+      anonymous.posts.list.query({ cursor: cursor({ sort: 'new', at: yearZero, id }) }),
+      anonymous.posts.list.query({ sort: 'top', cursor: cursor({ sort: 'top', likes: 0, at: yearZero, id }) }),
+      anonymous.posts.list.query({ sort: 'top', cursor: cursor({ sort: 'top', likes: 2_147_483_648, at, id }) }),
+      anonymous.users.list.query({ cursor: cursor({ at: yearZero, id }) }),
+      anonymous.posts.comments.list.query({ postId: post.id, cursor: cursor({ at: yearZero, id }) }),
+    ];
+    for (const call of calls) expect(await httpFailure(call)).toEqual(invalidCursor);
+    // The largest int4 is still a valid position.
+    const top = await anonymous.posts.list.query({
+      sort: 'top',
+      cursor: cursor({ sort: 'top', likes: 2_147_483_647, at, id }),
+    });
+    expect(top.items.map((item) => item.id)).toContain(post.id);
+  });
 });

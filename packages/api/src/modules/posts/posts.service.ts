@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import { type Actor, assertMayChange, notFound } from '../../authorization.js';
-import { cursorTimestamp, decodeCursor, encodeCursor, type Page } from '../../lists.js';
+import { cursorTimestamp, decodeCursor, encodeCursor, type Page, PG_INT_MAX } from '../../lists.js';
 import { isoMicros, isoMillis, pgArray, queryRows, type SqlValue } from '../../sql.js';
 import type {
   CreatePostInput,
@@ -50,7 +50,7 @@ const POST_COLUMNS = `p.id, p.title, p.body, p.like_count, p.comment_count,
 const newCursor = z.strictObject({ sort: z.literal('new'), at: cursorTimestamp, id: z.uuid() });
 const topCursor = z.strictObject({
   sort: z.literal('top'),
-  likes: z.number().int().min(0),
+  likes: z.number().int().min(0).max(PG_INT_MAX),
   at: cursorTimestamp,
   id: z.uuid(),
 });

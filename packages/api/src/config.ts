@@ -31,6 +31,10 @@ const apiEnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: envFields.positiveInt(10_000),
   /** Budget of each /readyz dependency check (ms). */
   READINESS_TIMEOUT_MS: envFields.positiveInt(1_000),
+  /** Largest JSON request body accepted by /trpc and /api (bytes); larger ones get a 413. */
+  HTTP_MAX_BODY_BYTES: envFields.positiveInt(102_400),
+  /** Most calls one tRPC batch request may carry; larger batches get a 400. */
+  TRPC_MAX_BATCH_SIZE: envFields.positiveInt(20),
 
   /** HS256 key of access tokens; rotating it signs everybody out of their access tokens. */
   JWT_SECRET: z.string({ error: 'required: at least 32 random characters' }).min(32, 'at least 32 characters'),
@@ -79,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
+    limits: { maxBodyBytes: e.HTTP_MAX_BODY_BYTES, maxBatchSize: e.TRPC_MAX_BATCH_SIZE },
     auth: {
       jwtSecret: e.JWT_SECRET,
       jwtIssuer: e.JWT_ISSUER,

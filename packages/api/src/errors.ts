@@ -39,6 +39,9 @@ export function zodIssues(error: ZodError): FieldIssue[] {
   }));
 }
 
+/** Most field issues one error lists (the document promises a bound). */
+export const MAX_ISSUES = 100;
+
 /** Builds the error body; internal failures never reveal their message (no SQL, no stacks). */
 export function toErrorBody(error: TRPCError, requestId: string | null): ErrorBody {
   const body: ErrorBody = {
@@ -46,8 +49,10 @@ export function toErrorBody(error: TRPCError, requestId: string | null): ErrorBo
     message: error.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : error.message,
     requestId,
   };
-  if (error.cause instanceof ZodError) {
-    body.issues = zodIssues(error.cause);
+  // Field issues are the caller's to see (invalid input, a taken username); a failed output
+  // check is an internal error whose issues stay in the log.
+  if (error.cause instanceof ZodError && error.code !== 'INTERNAL_SERVER_ERROR') {
+    body.issues = zodIssues(error.cause).slice(0, MAX_ISSUES);
     if (error.code === 'BAD_REQUEST') body.message = 'Invalid input';
   }
   if (error instanceof AppError && error.reason) body.reason = error.reason;

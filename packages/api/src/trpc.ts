@@ -3,9 +3,16 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context.js';
 import { toErrorBody } from './errors.js';
 
+/**
+ * Procedure meta: the REST mapping (`openapi`); `created: true` on procedures that create a
+ * resource, which REST answers with 201 instead of 200; `rateLimited: true` on procedures that
+ * may answer 429 (documented in /openapi.json; see http/openapi.ts).
+ */
+export type ProcedureMeta = OpenApiMeta<{ created?: true; rateLimited?: true }>;
+
 const t = initTRPC
   .context<Context>()
-  .meta<OpenApiMeta>()
+  .meta<ProcedureMeta>()
   .create({
     errorFormatter({ shape, error, ctx }) {
       const body = toErrorBody(error, ctx?.requestId ?? null);

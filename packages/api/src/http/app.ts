@@ -1,4 +1,4 @@
-import { TRPCError } from '@trpc/server';
+import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -7,12 +7,14 @@ import { createContext } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { toErrorBody } from '../errors.js';
 import { appRouter } from '../root.js';
+import { docsRoutes } from './docs.js';
 import { healthRoutes } from './health.js';
 import type { Lifecycle } from './lifecycle.js';
+import { openApiDocumentRoute, REST_BASE_PATH, restApi } from './openapi.js';
 import { assignRequestId } from './request-id.js';
 
-/** The express application: plumbing only; procedures live in the routers. */
-export function createApp(deps: AppDeps, lifecycle: Lifecycle): express.Express {
+/** The express application over `router` (tests pass their own): plumbing only. */
+export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRouter = appRouter): express.Express {
   const app = express();
   app.disable('x-powered-by');
 
@@ -30,7 +32,9 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle): express.Express 
   app.use(
     '/trpc',
     createExpressMiddleware({
-      router: appRouter,
+      router,
+      maxBodySize: deps.config.limits.maxBodyBytes,
+      maxBatchSize: deps.config.limits.maxBatchSize,
       createContext: ({ req, res }) => createContext(deps, req, res),
       onError: ({ error, path, ctx }) => {
         const log = ctx?.log ?? deps.logger;
@@ -39,6 +43,12 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle): express.Express 
       },
     }),
   );
+
+  // --- REST adapter, its OpenAPI document and the docs page (http/openapi.ts, http/docs.ts) ---
+  app.use(REST_BASE_PATH, restApi(deps, router));
+  app.use(openApiDocumentRoute(deps, router));
+  app.use(docsRoutes());
+  // --- end REST ---
 
   const notFound: RequestHandler = (req, res) => {
     const error = new TRPCError({ code: 'NOT_FOUND', message: `No route ${req.method} ${req.path}` });

@@ -25,7 +25,10 @@ const tags = ['auth'];
 /** Procedures of `auth`; see DESIGN.md "API surface" and README "Auth". */
 export const authRouter = {
   register: credentialsProcedure
-    .meta({ openapi: { method: 'POST', path: '/auth/register', tags, summary: 'Create an account', protect: false } })
+    .meta({
+      openapi: { method: 'POST', path: '/auth/register', tags, summary: 'Create an account', protect: false },
+      rateLimited: true,
+    })
     .input(registerInput)
     .output(acceptedOutput)
     .mutation(({ ctx, input }) => auth.register(ctx, input)),
@@ -53,13 +56,17 @@ export const authRouter = {
         summary: 'Send a new verification link',
         protect: false,
       },
+      rateLimited: true,
     })
     .input(emailOnlyInput)
     .output(acceptedOutput)
     .mutation(({ ctx, input }) => auth.resendVerification(ctx, input)),
 
   login: credentialsProcedure
-    .meta({ openapi: { method: 'POST', path: '/auth/login', tags, summary: 'Sign in', protect: false } })
+    .meta({
+      openapi: { method: 'POST', path: '/auth/login', tags, summary: 'Sign in', protect: false },
+      rateLimited: true,
+    })
     .input(loginInput)
     .output(loginOutput)
     .mutation(({ ctx, input }) => auth.login(ctx, input)),
@@ -101,6 +108,7 @@ export const authRouter = {
         summary: 'Mail a password reset link',
         protect: false,
       },
+      rateLimited: true,
     })
     .input(emailOnlyInput)
     .output(acceptedOutput)

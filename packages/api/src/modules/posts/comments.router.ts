@@ -53,6 +53,7 @@ export const commentsRouter = {
         summary: 'Comment on a post or reply to a comment',
         protect: true,
       },
+      created: true,
     })
     .input(createCommentInput)
     .output(commentSchema)

@@ -41,7 +41,10 @@ export const postsRouter = {
     .query(({ ctx, input }) => getPost(ctx.em, ctx.viewer?.userId ?? null, input.id)),
 
   create: writerProcedure
-    .meta({ openapi: { method: 'POST', path: '/posts', tags, summary: 'Publish a post', protect: true } })
+    .meta({
+      openapi: { method: 'POST', path: '/posts', tags, summary: 'Publish a post', protect: true },
+      created: true,
+    })
     .input(createPostInput)
     .output(postSchema)
     .mutation(({ ctx, input }) => createPost(ctx.em, ctx.viewer, input)),

@@ -2,6 +2,7 @@ import { createOrm, type MikroORM } from '@inkwell/db';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { type ApiMetrics, createMetrics, ormPool } from './metrics.js';
 
 /** Long-lived connections and services of one api process, shared by every request. */
 export interface AppDeps {
@@ -10,6 +11,8 @@ export interface AppDeps {
   orm: MikroORM;
   /** Redis for security state (sessions, rate limits): commands fail rather than fail open. */
   redis: Redis;
+  /** This process's Prometheus metrics (its own registry); see src/metrics.ts. */
+  metrics: ApiMetrics;
 }
 
 export async function createDeps(config: Config, logger: Logger = createLogger(config)): Promise<AppDeps> {
@@ -26,7 +29,8 @@ export async function createDeps(config: Config, logger: Logger = createLogger(c
   });
   // Without a listener ioredis would crash the process on a connection error.
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
-  return { config, logger, orm, redis };
+  const metrics = createMetrics({ pool: () => ormPool(orm) });
+  return { config, logger, orm, redis, metrics };
 }
 
 export async function closeDeps(deps: AppDeps): Promise<void> {

@@ -55,6 +55,8 @@ export function toErrorBody(error: TRPCError, requestId: string | null): ErrorBo
     body.issues = zodIssues(error.cause).slice(0, MAX_ISSUES);
     if (error.code === 'BAD_REQUEST') body.message = 'Invalid input';
   }
+  // The JSON parser's own message would echo fragments of the body back; say what happened.
+  if (error.code === 'BAD_REQUEST' && error.cause instanceof SyntaxError) body.message = 'Malformed JSON body';
   if (error instanceof AppError && error.reason) body.reason = error.reason;
   return body;
 }

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { AppError } from './errors.js';
+import { procedureMetrics } from './middleware/metrics.js';
 import { baseProcedure, middleware } from './trpc.js';
 
 /** One EntityManager fork per procedure call: batched calls never share an identity map. */
@@ -11,7 +12,7 @@ const rejectBadCredentials = middleware(({ ctx, next }) => {
   return next();
 });
 
-export const publicProcedure = baseProcedure.use(rejectBadCredentials).use(withEntityManager);
+export const publicProcedure = baseProcedure.use(procedureMetrics).use(rejectBadCredentials).use(withEntityManager);
 
 /**
  * For the auth procedures that never look at the viewer (register, login, refresh, email links,

@@ -1,22 +1,44 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AnyTRPCRouter } from '@trpc/server';
 import { type AppDeps, closeDeps } from './deps.js';
 import { createApp } from './http/app.js';
 import { createLifecycle } from './http/lifecycle.js';
+import { type MetricsServer, startMetricsServer } from './http/metrics.js';
 
 export interface RunningServer {
   server: Server;
   url: string;
+  /** The separate metrics listener when METRICS_PORT is set. */
+  metrics: MetricsServer | null;
   /** Graceful stop: readiness off, stop accepting, drain in-flight requests, close deps. */
   stop(): Promise<void>;
 }
 
-export async function startServer(deps: AppDeps, options: { closeDepsOnStop?: boolean } = {}): Promise<RunningServer> {
+export interface ServerOptions {
+  closeDepsOnStop?: boolean;
+  /** Serve this router instead of `appRouter` (tests mount test-only procedures this way). */
+  router?: AnyTRPCRouter;
+}
+
+export async function startServer(deps: AppDeps, options: ServerOptions = {}): Promise<RunningServer> {
   const lifecycle = createLifecycle();
-  const app = createApp(deps, lifecycle);
+  const app = createApp(deps, lifecycle, options.router);
   const server = app.listen(deps.config.http.port, deps.config.http.host);
   await once(server, 'listening');
+  // Node's own guards against slow clients, aligned with the per-request budget.
+  server.requestTimeout = deps.config.http.requestTimeoutMs;
+  server.headersTimeout = Math.min(deps.config.http.requestTimeoutMs, 60_000);
+  // A connection that finishes its last response while we stop is closed at once, not after
+  // the keep-alive timeout, so close() completes as soon as the in-flight work is done.
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    res.once('finish', () => {
+      if (!lifecycle.accepting) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  const metrics =
+    deps.config.metrics.port === undefined ? null : await startMetricsServer(deps, deps.config.metrics.port);
   const { port } = server.address() as AddressInfo;
   const host = deps.config.http.host.includes(':') ? `[${deps.config.http.host}]` : deps.config.http.host;
 
@@ -24,6 +46,10 @@ export async function startServer(deps: AppDeps, options: { closeDepsOnStop?: bo
   const stop = () => {
     stopping ??= (async () => {
       lifecycle.accepting = false;
+      // /readyz fails from here on; give load balancers time to notice before we stop accepting.
+      if (deps.config.shutdownDrainDelayMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, deps.config.shutdownDrainDelayMs));
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets with no request in flight would hold close() open forever.
       server.closeIdleConnections();
@@ -33,10 +59,11 @@ export async function startServer(deps: AppDeps, options: { closeDepsOnStop?: bo
       }, deps.config.shutdownTimeoutMs);
       await closed;
       clearTimeout(timer);
+      await metrics?.close();
       if (options.closeDepsOnStop ?? true) await closeDeps(deps);
     })();
     return stopping;
   };
 
-  return { server, url: `http://${host}:${port}`, stop };
+  return { server, url: `http://${host}:${port}`, metrics, stop };
 }

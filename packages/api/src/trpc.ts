@@ -2,6 +2,7 @@ import { initTRPC } from '@trpc/server';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import type { Context } from './context.js';
 import { toErrorBody } from './errors.js';
+import { currentRequestId } from './http/request-id.js';
 
 /**
  * Procedure meta: the REST mapping (`openapi`); `created: true` on procedures that create a
@@ -15,7 +16,7 @@ const t = initTRPC
   .meta<ProcedureMeta>()
   .create({
     errorFormatter({ shape, error, ctx }) {
-      const body = toErrorBody(error, ctx?.requestId ?? null);
+      const body = toErrorBody(error, ctx?.requestId ?? currentRequestId());
       // `data` is replaced wholesale: tRPC's default adds a stack trace outside production.
       return {
         message: body.message,

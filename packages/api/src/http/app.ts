@@ -8,15 +8,26 @@ import type { AppDeps } from '../deps.js';
 import { toErrorBody } from '../errors.js';
 import { appRouter } from '../root.js';
 import { docsRoutes } from './docs.js';
+import {
+  answeredByTimeout,
+  bodyLimit,
+  closeConnectionsWhenStopping,
+  corsAllowlist,
+  mergeVaryHeaders,
+  requestTimeout,
+  trustProxySetting,
+} from './hardening.js';
 import { healthRoutes } from './health.js';
 import type { Lifecycle } from './lifecycle.js';
+import { httpMetrics, metricsRoute } from './metrics.js';
 import { openApiDocumentRoute, REST_BASE_PATH, restApi } from './openapi.js';
-import { assignRequestId } from './request-id.js';
+import { assignRequestId, withRequestId } from './request-id.js';
 
 /** The express application over `router` (tests pass their own): plumbing only. */
 export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRouter = appRouter): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxySetting(deps.config));
 
   app.use(
     pinoHttp({
@@ -26,7 +37,18 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRo
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
     }),
   );
+  // --- operations and hardening: in front of every route (see src/http/hardening.ts) ---
+  app.use(withRequestId);
+  app.use(httpMetrics(deps.metrics));
   app.use(helmet());
+  app.use(mergeVaryHeaders);
+  app.use(corsAllowlist(deps.config.http.corsOrigins));
+  app.use(closeConnectionsWhenStopping(lifecycle));
+  app.use(requestTimeout(deps.config.http.requestTimeoutMs));
+  app.use(bodyLimit(deps.config.limits.maxBodyBytes));
+  if (deps.config.metrics.port === undefined) app.use(metricsRoute(deps));
+  // --- end of operations and hardening ---
+
   app.use(healthRoutes(deps, lifecycle));
 
   app.use(
@@ -36,8 +58,12 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRo
       maxBodySize: deps.config.limits.maxBodyBytes,
       maxBatchSize: deps.config.limits.maxBatchSize,
       createContext: ({ req, res }) => createContext(deps, req, res),
-      onError: ({ error, path, ctx }) => {
+      onError: ({ error, path, ctx, req }) => {
         const log = ctx?.log ?? deps.logger;
+        if (answeredByTimeout(req.res)) {
+          log.debug({ path }, 'late answer after the request timeout dropped');
+          return;
+        }
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');
         else log.debug({ code: error.code, path }, 'procedure error');
       },

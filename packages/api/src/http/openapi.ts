@@ -220,6 +220,8 @@ export function restApi(deps: AppDeps, router: AnyTRPCRouter): Router {
   const sendOneErrorShape: RequestHandler = (req, res, next) => {
     const end = res.end.bind(res);
     const endWithErrorShape = (...args: unknown[]): Response => {
+      // A request timeout may have answered already; the adapter's late answer is dropped.
+      if (res.writableEnded) return res;
       const body = errorBodies.get(req);
       if (body) return end(JSON.stringify(body));
       return Reflect.apply(end, res, args);

@@ -5,8 +5,10 @@ import {
   type TestDatabase,
   uniqueRedisPrefix,
 } from '@inkwell/db/testing';
+import type { AnyTRPCRouter } from '@trpc/server';
 import { type Config, loadConfig } from '../config.js';
 import { type AppDeps, createDeps } from '../deps.js';
+import type { Logger } from '../logger.js';
 import { type RunningServer, startServer } from '../server.js';
 
 export interface TestApi {
@@ -23,6 +25,10 @@ export interface TestApiOptions {
   env?: Record<string, string>;
   /** Share a database (and Redis prefix) with another instance instead of making a new one. */
   shareWith?: TestApi;
+  /** Serve a test-only router instead of `appRouter`. */
+  router?: AnyTRPCRouter;
+  /** Log through this logger (e.g. one that writes to a buffer the test reads). */
+  logger?: Logger;
 }
 
 /** Baseline environment of a test api (DATABASE_URL and REDIS_PREFIX are filled in per file). */
@@ -48,8 +54,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const db = shared?.db ?? (await createTestDatabase());
   const prefix = shared?.config.redis.prefix ?? uniqueRedisPrefix();
   const config = loadConfig(testEnv({ DATABASE_URL: db.url, REDIS_PREFIX: prefix, ...options.env }));
-  const deps = await createDeps(config);
-  const server = await startServer(deps);
+  const deps = await createDeps(config, options.logger);
+  const server = await startServer(deps, { router: options.router });
   return {
     url: server.url,
     config,

@@ -240,11 +240,12 @@ describe('deploy/k8s manifests', () => {
     expect(String(metricsPort?.containerPort)).toBe(environmentOf(workerContainer).WORKER_METRICS_PORT);
   });
 
-  it('grace periods cover preStop + SHUTDOWN_TIMEOUT_MS + closing connections', () => {
+  it('grace periods cover preStop + drain delay + SHUTDOWN_TIMEOUT_MS + closing connections', () => {
     const closeMarginS = 5;
     for (const deployment of [api, worker]) {
       const c = only(deployment.spec.template.spec.containers);
-      const shutdownS = Number(environmentOf(c).SHUTDOWN_TIMEOUT_MS) / 1000;
+      const env = environmentOf(c);
+      const shutdownS = (Number(env.SHUTDOWN_TIMEOUT_MS) + Number(env.SHUTDOWN_DRAIN_DELAY_MS ?? 0)) / 1000;
       expect(shutdownS).toBeGreaterThan(0);
       expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(
         preStopSeconds(c) + shutdownS + closeMarginS,
@@ -258,7 +259,7 @@ describe('deploy/k8s manifests', () => {
     const apiEnv = environmentOf(only(api.spec.template.spec.containers));
     const apiConfig = loadApiConfig(apiEnv);
     expect(apiConfig.env).toBe('production');
-    expect(apiConfig.http).toEqual({ host: '0.0.0.0', port: 3000 });
+    expect(apiConfig.http).toMatchObject({ host: '0.0.0.0', port: 3000, trustProxyHops: 1 });
     const workerConfig = loadWorkerConfig(environmentOf(only(worker.spec.template.spec.containers)));
     expect(workerConfig.env).toBe('production');
     expect(loadDbScriptEnv(environmentOf(only(migrate.spec.template.spec.containers))).databaseUrl).toMatch(

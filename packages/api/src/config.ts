@@ -26,10 +26,7 @@ const apiEnvSchema = z.object({
   DATABASE_URL: envFields.databaseUrl,
   DATABASE_POOL_MAX: envFields.positiveInt(10),
   REDIS_URL: envFields.redisUrl,
-  REDIS_PREFIX: z
-    .string()
-    .regex(/^[\w.:-]{0,64}$/, 'up to 64 letters, digits, "_", "-", "." and ":"')
-    .default('inkwell:'),
+  REDIS_PREFIX: envFields.redisPrefix,
   PUBLIC_URL: envFields.url,
   /** How long SIGTERM waits for in-flight requests before closing connections (ms). */
   SHUTDOWN_TIMEOUT_MS: envFields.positiveInt(10_000),

@@ -29,6 +29,11 @@ export const envFields = {
   redisUrl: z
     .string({ error: 'required, e.g. redis://127.0.0.1:6379' })
     .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// URL'),
+  /** Prefix of every Redis key of the deployment (cache, rate limits, queues). */
+  redisPrefix: z
+    .string()
+    .regex(/^[\w.:-]{0,64}$/, 'up to 64 letters, digits, "_", "-", "." and ":"')
+    .default('inkwell:'),
   nodeEnv: z.enum(['development', 'test', 'production']).default('development'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   port: (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback),

@@ -7,10 +7,7 @@ const workerEnvSchema = z.object({
   DATABASE_URL: envFields.databaseUrl,
   DATABASE_POOL_MAX: envFields.positiveInt(5),
   REDIS_URL: envFields.redisUrl,
-  REDIS_PREFIX: z
-    .string()
-    .regex(/^[\w.:-]{0,64}$/, 'up to 64 letters, digits, "_", "-", "." and ":"')
-    .default('inkwell:'),
+  REDIS_PREFIX: envFields.redisPrefix,
   PUBLIC_URL: envFields.url,
   SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL'),
   MAIL_FROM: z.string().min(3),

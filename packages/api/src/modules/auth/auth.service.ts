@@ -102,22 +102,34 @@ function violatedUniqueConstraint(error: unknown): string | null {
   return 'constraint' in error && typeof error.constraint === 'string' ? error.constraint : null;
 }
 
-/** Adds a fresh email token (and retires the user's unused ones of that purpose); returns the raw token. */
-async function issueEmailToken(
+/**
+ * Issues a fresh email token (retiring the user's unused ones of that purpose) and queues its
+ * mail as an outbox event in the same transaction; the raw token exists only in that payload.
+ */
+async function mailEmailToken(
   tx: EntityManager,
-  ttlSeconds: number,
-  userId: string,
+  ctx: AuthCtx,
+  user: { id: string; email: string; displayName: string },
   purpose: EmailTokenPurpose,
-): Promise<string> {
-  await tx.nativeUpdate(EmailToken, { user: userId, purpose, usedAt: null }, { usedAt: new Date() });
+): Promise<void> {
+  const { auth } = ctx.deps.config;
+  const ttlSeconds = purpose === 'verify-email' ? auth.verifyEmailTokenTtlSeconds : auth.resetPasswordTokenTtlSeconds;
+  await tx.nativeUpdate(EmailToken, { user: user.id, purpose, usedAt: null }, { usedAt: new Date() });
   const token = generateOpaqueToken();
   tx.create(EmailToken, {
-    user: tx.getReference(User, userId),
+    user: tx.getReference(User, user.id),
     purpose,
     tokenHash: hashOpaqueToken(token),
     expiresAt: new Date(Date.now() + ttlSeconds * 1000),
   });
-  return token;
+  addOutboxEvent(
+    tx,
+    {
+      type: purpose === 'verify-email' ? 'mail.verify-email' : 'mail.password-reset',
+      payload: { userId: user.id, email: user.email, displayName: user.displayName, token },
+    },
+    ctx.requestId,
+  );
 }
 
 /** Marks an unused, unexpired token of this purpose used, atomically; returns its user or null. */
@@ -180,7 +192,6 @@ export async function register(ctx: AuthCtx, input: RegisterInput) {
 }
 
 async function createAccount(ctx: AuthCtx, input: RegisterInput, passwordHash: string): Promise<void> {
-  const { auth } = ctx.deps.config;
   await ctx.em.transactional(async (tx) => {
     const user = tx.create(User, {
       email: input.email,
@@ -191,15 +202,7 @@ async function createAccount(ctx: AuthCtx, input: RegisterInput, passwordHash: s
       disabledAt: null,
     });
     await tx.flush();
-    const token = await issueEmailToken(tx, auth.verifyEmailTokenTtlSeconds, user.id, 'verify-email');
-    addOutboxEvent(
-      tx,
-      {
-        type: 'mail.verify-email',
-        payload: { userId: user.id, email: user.email, displayName: user.displayName, token },
-      },
-      ctx.requestId,
-    );
+    await mailEmailToken(tx, ctx, user, 'verify-email');
   });
 }
 
@@ -228,19 +231,10 @@ export async function resendVerification(ctx: AuthCtx, input: { email: string })
   const startedAt = performance.now();
   await consumeRateLimit(ctx, 'resendVerificationIp', ipOf(ctx));
   await consumeRateLimit(ctx, 'resendVerificationAddress', input.email);
-  const { auth } = ctx.deps.config;
   await ctx.em.transactional(async (tx) => {
     const user = await findUserByEmail(tx, input.email);
     if (!user || user.emailVerifiedAt || user.disabledAt) return;
-    const token = await issueEmailToken(tx, auth.verifyEmailTokenTtlSeconds, user.id, 'verify-email');
-    addOutboxEvent(
-      tx,
-      {
-        type: 'mail.verify-email',
-        payload: { userId: user.id, email: user.email, displayName: user.displayName, token },
-      },
-      ctx.requestId,
-    );
+    await mailEmailToken(tx, ctx, user, 'verify-email');
   });
   await uniformDelay(ctx, startedAt);
   return ACCEPTED_RESEND;
@@ -362,19 +356,10 @@ export async function requestPasswordReset(ctx: AuthCtx, input: { email: string 
   const startedAt = performance.now();
   await consumeRateLimit(ctx, 'passwordResetIp', ipOf(ctx));
   await consumeRateLimit(ctx, 'passwordResetAddress', input.email);
-  const { auth } = ctx.deps.config;
   await ctx.em.transactional(async (tx) => {
     const user = await findUserByEmail(tx, input.email);
     if (!user || user.disabledAt) return;
-    const token = await issueEmailToken(tx, auth.resetPasswordTokenTtlSeconds, user.id, 'reset-password');
-    addOutboxEvent(
-      tx,
-      {
-        type: 'mail.password-reset',
-        payload: { userId: user.id, email: user.email, displayName: user.displayName, token },
-      },
-      ctx.requestId,
-    );
+    await mailEmailToken(tx, ctx, user, 'reset-password');
   });
   await uniformDelay(ctx, startedAt);
   return ACCEPTED_RESET;

@@ -49,6 +49,16 @@ describe('api configuration', () => {
     expect(loadConfig({ ...valid, ARGON2_TIME_COST: '3' }).auth.argon2.timeCost).toBe(3);
   });
 
+  it('cache settings: on by default on REDIS_URL, or its own Redis, or off', () => {
+    const defaults = loadConfig({ ...valid, CACHE_ENABLED: undefined, CACHE_TIMEOUT_MS: undefined });
+    expect(defaults.cache).toEqual({ enabled: true, redisUrl: valid.REDIS_URL, timeoutMs: 100 });
+    const own = loadConfig({ ...valid, CACHE_REDIS_URL: 'redis://10.0.0.9:6380', CACHE_ENABLED: 'false' });
+    expect(own.cache).toMatchObject({ enabled: false, redisUrl: 'redis://10.0.0.9:6380' });
+    expect(() => loadConfig({ ...valid, CACHE_ENABLED: 'yes' })).toThrow(/CACHE_ENABLED:/);
+    expect(() => loadConfig({ ...valid, CACHE_REDIS_URL: 'localhost' })).toThrow(/CACHE_REDIS_URL:/);
+    expect(() => loadConfig({ ...valid, CACHE_TIMEOUT_MS: '0' })).toThrow(/CACHE_TIMEOUT_MS:/);
+  });
+
   it('a bad value stops start-up with a clear message and a non-zero exit', async () => {
     const proc = spawnEntry('api/src/main.ts', { ...valid, PORT: '99999' });
     const code = await proc.exited;

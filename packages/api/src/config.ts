@@ -32,6 +32,12 @@ const apiEnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: envFields.positiveInt(10_000),
   /** Budget of each /readyz dependency check (ms). */
   READINESS_TIMEOUT_MS: envFields.positiveInt(1_000),
+  /** `false` turns the query cache off entirely: every read goes to PostgreSQL. */
+  CACHE_ENABLED: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).default('true'),
+  /** Redis of the query cache; defaults to REDIS_URL. Its own client, so it can fail open. */
+  CACHE_REDIS_URL: envFields.redisUrl.optional(),
+  /** Budget of one cache command (ms): past it a read goes to PostgreSQL instead. */
+  CACHE_TIMEOUT_MS: envFields.positiveInt(100),
   /** Largest JSON request body accepted by /trpc and /api (bytes); larger ones get a 413. */
   HTTP_MAX_BODY_BYTES: envFields.positiveInt(102_400),
   /** Most calls one tRPC batch request may carry; larger batches get a 400. */
@@ -115,6 +121,11 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     readinessTimeoutMs: e.READINESS_TIMEOUT_MS,
+    cache: {
+      enabled: e.CACHE_ENABLED === 'true',
+      redisUrl: e.CACHE_REDIS_URL ?? e.REDIS_URL,
+      timeoutMs: e.CACHE_TIMEOUT_MS,
+    },
     limits: { maxBodyBytes: e.HTTP_MAX_BODY_BYTES, maxBatchSize: e.TRPC_MAX_BATCH_SIZE },
     shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
     metrics: { port: e.METRICS_PORT, token: e.METRICS_TOKEN },

@@ -1,11 +1,14 @@
 import { once } from 'node:events';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { type AppDeps, closeDeps } from './deps.js';
 import { createApp } from './http/app.js';
+import { createFastPath, type FastPathRoute } from './http/fast-path.js';
+import { fastPathRoutes } from './http/fast-path-routes.js';
 import { createLifecycle } from './http/lifecycle.js';
 import { type MetricsServer, startMetricsServer } from './http/metrics.js';
+import { precomputeHeaders, staticHeaderMiddlewares } from './http/static-headers.js';
 
 export interface RunningServer {
   server: Server;
@@ -18,14 +21,25 @@ export interface RunningServer {
 
 export interface ServerOptions {
   closeDepsOnStop?: boolean;
-  /** Serve this router instead of `appRouter` (tests mount test-only procedures this way). */
+  /** Serve a test-only router (with its own fast-path routes) instead of `appRouter`. */
   router?: AnyTRPCRouter;
+  fastPathRoutes?: readonly FastPathRoute[];
 }
 
 export async function startServer(deps: AppDeps, options: ServerOptions = {}): Promise<RunningServer> {
   const lifecycle = createLifecycle();
   const app = createApp(deps, lifecycle, options.router);
-  const server = app.listen(deps.config.http.port, deps.config.http.host);
+  // Cache hits of anonymous GETs are answered before express (see http/fast-path.ts).
+  const fastPath = createFastPath({
+    cache: deps.cache,
+    routes: options.fastPathRoutes ?? (options.router ? [] : fastPathRoutes),
+    staticHeaders: precomputeHeaders(staticHeaderMiddlewares(deps.config)),
+    lifecycle,
+    metrics: deps.metrics,
+    fallback: app,
+  });
+  const server = createServer(fastPath);
+  server.listen(deps.config.http.port, deps.config.http.host);
   await once(server, 'listening');
   // Node's own guards against slow clients, aligned with the per-request budget.
   server.requestTimeout = deps.config.http.requestTimeoutMs;

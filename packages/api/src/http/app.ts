@@ -1,7 +1,6 @@
 import { type AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createContext } from '../context.js';
 import type { AppDeps } from '../deps.js';
@@ -12,7 +11,6 @@ import {
   answeredByTimeout,
   bodyLimit,
   closeConnectionsWhenStopping,
-  corsAllowlist,
   mergeVaryHeaders,
   requestTimeout,
   trustProxySetting,
@@ -22,6 +20,7 @@ import type { Lifecycle } from './lifecycle.js';
 import { httpMetrics, metricsRoute } from './metrics.js';
 import { openApiDocumentRoute, REST_BASE_PATH, restApi } from './openapi.js';
 import { assignRequestId, withRequestId } from './request-id.js';
+import { staticHeaderMiddlewares } from './static-headers.js';
 
 /** The express application over `router` (tests pass their own): plumbing only. */
 export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRouter = appRouter): express.Express {
@@ -40,9 +39,9 @@ export function createApp(deps: AppDeps, lifecycle: Lifecycle, router: AnyTRPCRo
   // --- operations and hardening: in front of every route (see src/http/hardening.ts) ---
   app.use(withRequestId);
   app.use(httpMetrics(deps.metrics));
-  app.use(helmet());
   app.use(mergeVaryHeaders);
-  app.use(corsAllowlist(deps.config.http.corsOrigins));
+  // helmet and CORS: the fast path replays what they set (http/static-headers.ts).
+  for (const middleware of staticHeaderMiddlewares(deps.config)) app.use(middleware);
   app.use(closeConnectionsWhenStopping(lifecycle));
   app.use(requestTimeout(deps.config.http.requestTimeoutMs));
   app.use(bodyLimit(deps.config.limits.maxBodyBytes));

@@ -5,6 +5,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Config } from '../config.js';
 import { toErrorBody } from '../errors.js';
 import type { Lifecycle } from './lifecycle.js';
+import type { NodeMiddleware } from './static-headers.js';
 
 function sendError(res: Response, status: number, code: TRPC_ERROR_CODE_KEY, message: string): void {
   res.status(status).json(toErrorBody(new TRPCError({ code, message }), String(res.req.id)));
@@ -13,9 +14,10 @@ function sendError(res: Response, status: number, code: TRPC_ERROR_CODE_KEY, mes
 /**
  * CORS for the configured origins only. Requests from any other origin (or with no Origin)
  * get no CORS headers at all, so browsers refuse them, and credentials are never allowed
- * for an origin that is not listed.
+ * for an origin that is not listed. Typed on plain node objects (as `cors` is), so the fast path
+ * can replay the headers it sets (http/static-headers.ts).
  */
-export function corsAllowlist(origins: readonly string[]): RequestHandler {
+export function corsAllowlist(origins: readonly string[]): NodeMiddleware {
   const allowed = new Set(origins);
   return cors({
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),

@@ -8,6 +8,7 @@ import {
 import type { AnyTRPCRouter } from '@trpc/server';
 import { type Config, loadConfig } from '../config.js';
 import { type AppDeps, createDeps } from '../deps.js';
+import type { FastPathRoute } from '../http/fast-path.js';
 import type { Logger } from '../logger.js';
 import { type RunningServer, startServer } from '../server.js';
 
@@ -25,8 +26,9 @@ export interface TestApiOptions {
   env?: Record<string, string>;
   /** Share a database (and Redis prefix) with another instance instead of making a new one. */
   shareWith?: TestApi;
-  /** Serve a test-only router instead of `appRouter`. */
+  /** Serve a test-only router instead of `appRouter` (and the fast-path routes for it). */
   router?: AnyTRPCRouter;
+  fastPathRoutes?: readonly FastPathRoute[];
   /** Log through this logger (e.g. one that writes to a buffer the test reads). */
   logger?: Logger;
 }
@@ -44,6 +46,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     READINESS_TIMEOUT_MS: '500',
     // Test-only key; never used outside tests.
     JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
+    // `CACHE_ENABLED=false npm test` runs the whole suite with the query cache off.
+    ...(process.env.CACHE_ENABLED ? { CACHE_ENABLED: process.env.CACHE_ENABLED } : {}),
     ...overrides,
   };
 }
@@ -55,7 +59,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const prefix = shared?.config.redis.prefix ?? uniqueRedisPrefix();
   const config = loadConfig(testEnv({ DATABASE_URL: db.url, REDIS_PREFIX: prefix, ...options.env }));
   const deps = await createDeps(config, options.logger);
-  const server = await startServer(deps, { router: options.router });
+  const server = await startServer(deps, { router: options.router, fastPathRoutes: options.fastPathRoutes });
   return {
     url: server.url,
     config,

@@ -1,4 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
+import { invalidationsFor } from '../../cache/tags.js';
+import { invalidates } from '../../middleware/cache.js';
 import { authedProcedure, credentialsProcedure } from '../../procedures.js';
 import {
   acceptedOutput,
@@ -31,6 +33,8 @@ export const authRouter = {
     })
     .input(registerInput)
     .output(acceptedOutput)
+    // users.list shows every account; the answer is the same whether one was created (no enumeration).
+    .use(invalidates({ result: acceptedOutput, tags: () => invalidationsFor.userRegistered() }))
     .mutation(({ ctx, input }) => auth.register(ctx, input)),
 
   verifyEmail: credentialsProcedure

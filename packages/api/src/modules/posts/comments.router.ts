@@ -1,4 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { cacheTags, invalidationsFor } from '../../cache/tags.js';
+import { cached, invalidates } from '../../middleware/cache.js';
 import { publicProcedure, writerProcedure } from '../../procedures.js';
 import {
   commentIdInput,
@@ -10,6 +13,7 @@ import {
   updateCommentInput,
 } from './comments.schema.js';
 import { createComment, deleteComment, listComments, loadThread, updateComment } from './comments.service.js';
+import { commentTags } from './posts.cache.js';
 import { deletedSchema } from './posts.schema.js';
 
 const tags = ['comments'];
@@ -27,6 +31,13 @@ export const commentsRouter = {
       },
     })
     .input(listCommentsInput)
+    .use(
+      cached({
+        ttlSeconds: 120,
+        output: commentsPageSchema,
+        tags: (input, page) => [cacheTags.postComments(input.postId), ...commentTags(page.items)],
+      }),
+    )
     .output(commentsPageSchema)
     .query(({ ctx, input }) => listComments(ctx.em, input)),
 
@@ -41,6 +52,13 @@ export const commentsRouter = {
       },
     })
     .input(commentIdInput)
+    .use(
+      cached({
+        ttlSeconds: 120,
+        output: threadOutput,
+        tags: (_input, thread) => commentTags(thread.items),
+      }),
+    )
     .output(threadOutput)
     .query(async ({ ctx, input }) => ({ items: await loadThread(ctx.em, input.id) })),
 
@@ -57,12 +75,14 @@ export const commentsRouter = {
     })
     .input(createCommentInput)
     .output(commentSchema)
+    .use(invalidates({ result: commentSchema, tags: ({ result }) => invalidationsFor.commentChanged(result.postId) }))
     .mutation(({ ctx, input }) => createComment(ctx.em, ctx.viewer, input)),
 
   update: writerProcedure
     .meta({ openapi: { method: 'PATCH', path: '/comments/{id}', tags, summary: 'Edit your comment', protect: true } })
     .input(updateCommentInput)
     .output(commentSchema)
+    .use(invalidates({ result: commentSchema, tags: ({ result }) => invalidationsFor.commentChanged(result.postId) }))
     .mutation(({ ctx, input }) => updateComment(ctx.em, ctx.viewer, input)),
 
   delete: writerProcedure
@@ -77,5 +97,12 @@ export const commentsRouter = {
     })
     .input(commentIdInput)
     .output(deletedSchema)
+    // The service also says which post the comment was on (the response does not).
+    .use(
+      invalidates({
+        result: z.object({ postId: z.uuid() }),
+        tags: ({ result }) => invalidationsFor.commentChanged(result.postId),
+      }),
+    )
     .mutation(({ ctx, input }) => deleteComment(ctx.em, ctx.viewer, input.id)),
 } satisfies TRPCRouterRecord;

@@ -214,8 +214,12 @@ export async function updateComment(em: EntityManager, actor: Actor, input: Upda
  * the thread stays whole; without, the row goes, and so do tombstone ancestors left without
  * replies. `commentCount` counts live comments, so it drops by one either way.
  */
-export async function deleteComment(em: EntityManager, actor: Actor, id: string): Promise<Deleted> {
-  await em.transactional(async (tx) => {
+export async function deleteComment(
+  em: EntityManager,
+  actor: Actor,
+  id: string,
+): Promise<Deleted & { postId: string }> {
+  const postId = await em.transactional(async (tx) => {
     const comment = await lockComment(tx, id);
     assertMayChange(actor, comment.author_id, 'delete', 'comment');
     const replies = await queryRows(tx, 'select 1 from comments where parent_id = ? limit 1', [id]);
@@ -226,8 +230,10 @@ export async function deleteComment(em: EntityManager, actor: Actor, id: string)
       await pruneTombstones(tx, comment.parent_id);
     }
     await queryRows(tx, 'update posts set comment_count = comment_count - 1 where id = ?', [comment.post_id]);
+    return comment.post_id;
   });
-  return { id, deleted: true };
+  // `postId` is for cache invalidation; the response (deletedSchema) leaves it out.
+  return { id, deleted: true, postId };
 }
 
 /** Removes tombstones upwards from `parentId` while they have no replies left. */

@@ -1,5 +1,8 @@
 import type { TRPCRouterRecord } from '@trpc/server';
+import { cacheTags, invalidationsFor } from '../../cache/tags.js';
+import { cached, invalidates } from '../../middleware/cache.js';
 import { adminProcedure, publicProcedure, writerProcedure } from '../../procedures.js';
+import { personalizePostPage, postPageTags } from '../posts/posts.cache.js';
 import { postsPageSchema } from '../posts/posts.schema.js';
 import { listPosts, loadLikedPosts, personalizePage } from '../posts/posts.service.js';
 import {
@@ -32,12 +35,14 @@ export const usersRouter = {
   list: publicProcedure
     .meta({ openapi: { method: 'GET', path: '/users', tags, summary: 'List public profiles', protect: false } })
     .input(listUsersInput)
+    .use(cached({ ttlSeconds: 120, output: usersPageSchema, tags: () => [cacheTags.userLists] }))
     .output(usersPageSchema)
     .query(({ ctx, input }) => listUsers(ctx.em, input)),
 
   byId: publicProcedure
     .meta({ openapi: { method: 'GET', path: '/users/{id}', tags, summary: 'A public profile', protect: false } })
     .input(userIdInput)
+    .use(cached({ ttlSeconds: 300, output: publicProfileSchema, tags: (_input, user) => [cacheTags.user(user.id)] }))
     .output(publicProfileSchema)
     .query(({ ctx, input }) => getUserById(ctx.em, input.id)),
 
@@ -52,6 +57,7 @@ export const usersRouter = {
       },
     })
     .input(byUsernameInput)
+    .use(cached({ ttlSeconds: 300, output: publicProfileSchema, tags: (_input, user) => [cacheTags.user(user.id)] }))
     .output(publicProfileSchema)
     .query(({ ctx, input }) => getUserByUsername(ctx.em, input.username)),
 
@@ -59,15 +65,25 @@ export const usersRouter = {
     .meta({ openapi: { method: 'PATCH', path: '/users/me', tags, summary: 'Edit your own profile', protect: true } })
     .input(updateProfileInput)
     .output(publicProfileSchema)
+    .use(invalidates({ result: publicProfileSchema, tags: ({ result }) => invalidationsFor.userChanged(result.id) }))
     .mutation(({ ctx, input }) => updateProfile(ctx.em, ctx.viewer, input)),
 
   posts: publicProcedure
     .meta({ openapi: { method: 'GET', path: '/users/{id}/posts', tags, summary: "A user's posts", protect: false } })
     .input(userPostsInput)
+    .use(
+      cached({
+        ttlSeconds: 120,
+        output: postsPageSchema,
+        tags: (input, page) => [cacheTags.user(input.id), ...postPageTags(page)],
+        personalize: personalizePostPage,
+      }),
+    )
     .output(postsPageSchema)
+    // Shared by every viewer (cached): likedByMe is filled in by `personalize`.
     .query(async ({ ctx, input }) => {
       await assertUserExists(ctx.em, input.id);
-      return listPosts(ctx.em, ctx.viewer?.userId ?? null, {
+      return listPosts(ctx.em, null, {
         sort: input.sort,
         author: input.id,
         cursor: input.cursor,
@@ -105,6 +121,7 @@ export const usersRouter = {
     })
     .input(setRoleInput)
     .output(moderatedUserSchema)
+    .use(invalidates({ result: moderatedUserSchema, tags: ({ result }) => invalidationsFor.userChanged(result.id) }))
     .mutation(({ ctx, input }) => setRole(ctx.em, ctx.viewer, input)),
 
   setDisabled: adminProcedure
@@ -119,5 +136,6 @@ export const usersRouter = {
     })
     .input(setDisabledInput)
     .output(moderatedUserSchema)
+    .use(invalidates({ result: moderatedUserSchema, tags: ({ result }) => invalidationsFor.userChanged(result.id) }))
     .mutation(({ ctx, input }) => setDisabled(ctx.em, ctx.viewer, input)),
 } satisfies TRPCRouterRecord;

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+import nodemailer from 'nodemailer';
+import pg from 'pg';
+import { uuidv7 } from 'uuidv7';
+import { type BenchContext, startBenchWorker } from '../context.js';
+import { type MeasuredProcess, stopAll } from '../processes.js';
+import type { ScenarioReport } from '../report.js';
+import { startSmtpSink } from '../smtp-sink.js';
+
+const MAIL_TIMEOUT_MS = 120_000;
+
+/** Connections of the baseline transports: the worker's default WORKER_CONCURRENCY (= its SMTP pool). */
+const BASELINE_CONNECTIONS = 10;
+
+/**
+ * Bare SMTP: nodemailer's pooled transport straight to the sink, the last hop's limit. With
+ * `noDelay`, its sockets come from `getSocket` with Nagle off: nodemailer writes the message and
+ * the closing dot separately, and with Nagle on the second write waits for the server's delayed
+ * ACK (~40 ms on Linux) — about 20 mails/s per connection, whatever the machine.
+ */
+export async function bareSmtp(port: number, mails: number, noDelay: boolean): Promise<number> {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    pool: true,
+    maxConnections: BASELINE_CONNECTIONS,
+    maxMessages: Number.POSITIVE_INFINITY,
+    ...(noDelay
+      ? {
+          getSocket: (_options: unknown, callback: (error: Error | null, socket?: { connection: Socket }) => void) => {
+            const socket = connect(port, '127.0.0.1');
+            socket.setNoDelay(true);
+            socket.once('connect', () => callback(null, { connection: socket }));
+            socket.once('error', (error) => callback(error));
+          },
+        }
+      : {}),
+  });
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: BASELINE_CONNECTIONS }, async () => {
+      while (next < mails) {
+        const n = next++;
+        await transport.sendMail({
+          from: 'Inkwell <no-reply@inkwell.test>',
+          to: `reader${n}@bench.inkwell.test`,
+          subject: 'Welcome to Inkwell',
+          text: 'Hello from the bench: a plain text part of about the size of a real mail.\n'.repeat(8),
+          html: `<p>${'Hello from the bench: an html part of about the size of a real mail. '.repeat(8)}</p>`,
+        });
+      }
+    }),
+  );
+  transport.close();
+  return (mails * 1000) / (performance.now() - started);
+}
+
+/**
+ * Scenario 5: `mails` outbox events committed in one transaction; the time until the sink has
+ * received all of them through relay → BullMQ → one worker → SMTP.
+ */
+export async function mailScenario(ctx: BenchContext): Promise<ScenarioReport> {
+  const mails = ctx.settings.mail.mails;
+  const sink = await startSmtpSink();
+  let worker: MeasuredProcess | undefined;
+  try {
+    const nagleRate = await bareSmtp(sink.port, Math.min(mails, 500), false);
+    const bareRate = await bareSmtp(sink.port, mails, true);
+    const bareReceived = sink.received();
+
+    worker = startBenchWorker(ctx, 'worker', sink.port);
+    // Let the worker connect and start listening before the clock starts.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    if (worker.output().trim()) ctx.log(`worker said: ${worker.output().slice(0, 500)}`);
+
+    const authors = ctx.seeded.authors;
+    const events = Array.from({ length: mails }, (_, n) => {
+      const author = authors[n % authors.length];
+      return {
+        id: uuidv7(),
+        payload: {
+          userId: author?.id ?? randomUUID(),
+          email: author?.email ?? 'x@bench.inkwell.test',
+          displayName: author?.username ?? 'bench',
+        },
+      };
+    });
+    const client = new pg.Client({ connectionString: ctx.db.url });
+    await client.connect();
+    let started: number;
+    try {
+      started = performance.now();
+      await client.query(
+        `insert into outbox_events (id, type, payload, created_at, attempts)
+         select id, 'mail.welcome', payload, now(), 0 from unnest($1::uuid[], $2::jsonb[]) as t(id, payload)`,
+        [events.map((e) => e.id), events.map((e) => JSON.stringify(e.payload))],
+      );
+    } finally {
+      await client.end();
+    }
+    await sink.waitFor(bareReceived + mails, MAIL_TIMEOUT_MS);
+    const rate = (mails * 1000) / (performance.now() - started);
+    return {
+      id: 5,
+      title: 'Mail: outbox → relay → BullMQ → one worker → SMTP sink',
+      setup: `${ctx.runtime.label}; ${mails} mail.welcome events committed in one insert; timed from the insert to the last message received by an in-process smtp-server sink; baselines: nodemailer (pool of ${BASELINE_CONNECTIONS}) straight to the same sink, with and without Nagle.`,
+      columns: ['path', 'mails/s', '× bare SMTP'],
+      rows: [
+        [`bare nodemailer → sink, TCP_NODELAY (baseline)`, bareRate, 1],
+        [`bare nodemailer → sink, default sockets (Nagle on)`, nagleRate, nagleRate / bareRate],
+        ['Inkwell worker (1 process)', rate, rate / bareRate],
+      ],
+      targets: [{ name: 'mails/s with one worker', goal: '≥ 300', value: rate.toFixed(0), met: rate >= 300 }],
+      notes: [],
+      data: { mails, bareRate, nagleRate, rate },
+    };
+  } finally {
+    await stopAll([worker]);
+    await sink.close();
+  }
+}

@@ -20,6 +20,30 @@ import { type SmtpPeer, startSmtpPeer } from '../test/smtp-peer.js';
 import { TEST_PUBLIC_URL, workerTestEnv } from '../test/worker-env.js';
 import { type RunningWorker, startWorker } from '../worker.js';
 
+/** The real api as a process from its entry (the worker package imports no api code). */
+async function spawnApi(databaseUrl: string, redisPrefix: string): Promise<{ api: SpawnedProcess; url: string }> {
+  const api = spawnEntry('api/src/main.ts', {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    PUBLIC_URL: TEST_PUBLIC_URL,
+    JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
+  });
+  await waitFor(() => api.output().includes('api listening'), 30_000);
+  return { api, url: /"url":"(http:\/\/[^"]+)"/.exec(api.output())?.[1] ?? '' };
+}
+
+async function stopApi(api: SpawnedProcess | undefined): Promise<void> {
+  if (api && api.child.exitCode === null) {
+    api.child.kill('SIGTERM');
+    await api.exited;
+  }
+}
+
 const trpcBody = z.object({ result: z.object({ data: z.unknown() }).optional() });
 const meBody = z.object({ result: z.object({ data: z.object({ emailVerified: z.boolean() }) }) });
 
@@ -39,28 +63,13 @@ describe('end to end: registration mail', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     peer = await startSmtpPeer();
-    api = spawnEntry('api/src/main.ts', {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: redisPrefix,
-      PUBLIC_URL: TEST_PUBLIC_URL,
-      JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
-    });
-    await waitFor(() => api.output().includes('api listening'), 30_000);
-    apiUrl = /"url":"(http:\/\/[^"]+)"/.exec(api.output())?.[1] ?? '';
+    ({ api, url: apiUrl } = await spawnApi(db.url, redisPrefix));
     const config = loadConfig(workerTestEnv({ databaseUrl: db.url, smtpUrl: peer.url, redisPrefix }));
     worker = await startWorker(config, createLogger(config));
   }, 60_000);
   afterAll(async () => {
     await worker?.stop();
-    if (api && api.child.exitCode === null) {
-      api.child.kill('SIGTERM');
-      await api.exited;
-    }
+    await stopApi(api);
     await peer?.close();
     await db?.drop();
   });
@@ -142,28 +151,13 @@ describe('end to end: registration while the queue Redis is down', () => {
     db = await createTestDatabase();
     peer = await startSmtpPeer();
     queueRedis = await startScratchRedis();
-    api = spawnEntry('api/src/main.ts', {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      PUBLIC_URL: TEST_PUBLIC_URL,
-      JWT_SECRET: 'test-only-jwt-secret-0123456789abcdef0123456789',
-    });
-    await waitFor(() => api.output().includes('api listening'), 30_000);
-    apiUrl = /"url":"(http:\/\/[^"]+)"/.exec(api.output())?.[1] ?? '';
+    ({ api, url: apiUrl } = await spawnApi(db.url, uniqueRedisPrefix()));
     const config = loadConfig(workerTestEnv({ databaseUrl: db.url, smtpUrl: peer.url, redisUrl: queueRedis.url }));
     worker = await startWorker(config, createLogger(config));
   }, 60_000);
   afterAll(async () => {
     await worker?.stop();
-    if (api && api.child.exitCode === null) {
-      api.child.kill('SIGTERM');
-      await api.exited;
-    }
+    await stopApi(api);
     await queueRedis?.kill();
     await peer?.close();
     await db?.drop();

@@ -18,6 +18,7 @@ export default defineConfig({
     // bench/test holds only the Kubernetes manifest check; the benchmarks run with `pnpm bench`.
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     globalSetup: ['./vitest.global-setup.ts'],
+    setupFiles: ['./vitest.setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -6,9 +6,22 @@ import { Redis } from 'ioredis';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A key prefix of its own for one test file, so files share the Redis server safely. */
+const issuedPrefixes = new Set<string>();
+
+/**
+ * A key prefix of its own for one test file, so files share the Redis server safely. Every
+ * prefix handed out is deleted after the file (vitest.setup.ts), whoever used it.
+ */
 export function uniqueRedisPrefix(): string {
-  return `inkwell-test:${randomBytes(5).toString('hex')}:`;
+  const prefix = `inkwell-test:${randomBytes(5).toString('hex')}:`;
+  issuedPrefixes.add(prefix);
+  return prefix;
+}
+
+/** Deletes the keys under every prefix `uniqueRedisPrefix()` handed out in this test file. */
+export async function deleteIssuedRedisPrefixes(): Promise<void> {
+  for (const prefix of issuedPrefixes) await deleteRedisKeys(prefix).catch(() => undefined);
+  issuedPrefixes.clear();
 }
 
 /** Deletes every key under `prefix` (tests only: SCAN is fine here, never on a request path). */

@@ -113,6 +113,20 @@ function freshTokens(api: TestApi, reservedIds: Set<string>): FuzzTarget['tokens
   return { user: tokenFor('user'), admin: tokenFor('admin') };
 }
 
+/** The api over tRPC and REST, as anonymous, user and admin callers, NUM_RUNS runs each. */
+function fuzzTargetFor(api: TestApi): FuzzTarget {
+  const reservedIds = new Set<string>();
+  return {
+    url: api.url,
+    restBase: REST_BASE_PATH,
+    tokens: freshTokens(api, reservedIds),
+    knownIds: [],
+    reservedIds,
+    numRuns: NUM_RUNS,
+    requestTimeoutMs: 10_000,
+  };
+}
+
 describe('fuzz: the test-only router (the suite itself)', () => {
   const fuzzable = router({
     echo: testRouter.echo,
@@ -152,16 +166,7 @@ describe('fuzz: the test-only router (the suite itself)', () => {
   });
 
   it(`never a 5xx, never a hang, invalid input is a 400 with issues (${NUM_RUNS} runs each)`, async () => {
-    const reservedIds = new Set<string>();
-    const target: FuzzTarget = {
-      url: api.url,
-      restBase: REST_BASE_PATH,
-      tokens: freshTokens(api, reservedIds),
-      knownIds: [],
-      reservedIds,
-      numRuns: NUM_RUNS,
-      requestTimeoutMs: 10_000,
-    };
+    const target = fuzzTargetFor(api);
     const entries = listProcedures(fuzzable);
     const startedAt = Date.now();
     const stats = await fuzzAll(target, entries);
@@ -204,16 +209,7 @@ describe('fuzz: every procedure of appRouter', () => {
 
   it(`never a 5xx, never a hang, invalid input is a 400 with issues (${NUM_RUNS} runs each)`, async () => {
     expect(entries.length).toBeGreaterThan(0);
-    const reservedIds = new Set<string>();
-    const target: FuzzTarget = {
-      url: api.url,
-      restBase: REST_BASE_PATH,
-      tokens: freshTokens(api, reservedIds),
-      knownIds: [],
-      reservedIds,
-      numRuns: NUM_RUNS,
-      requestTimeoutMs: 10_000,
-    };
+    const target = fuzzTargetFor(api);
     const startedAt = Date.now();
     const stats = await fuzzAll(target, entries);
     report('fuzz (appRouter)', stats, startedAt);

@@ -85,7 +85,7 @@ export interface ApiStartOptions {
   nodeFlags?: string[];
 }
 
-/** Settings every bench api shares: production mode, quiet logs (see README "Performance"). */
+/** Settings every bench api shares: production mode, quiet logs (see docs/performance.md). */
 export function apiEnv(options: ApiStartOptions, port: number): Record<string, string> {
   return {
     NODE_ENV: 'production',

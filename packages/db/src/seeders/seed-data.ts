@@ -1,4 +1,4 @@
-/** Dev credentials, documented in README.md. Every seeded user shares this password. */
+/** Dev credentials, documented in README.md (Quickstart). Every seeded user shares this password. */
 export const SEED_PASSWORD = 'inkwell-dev-password';
 export const SEED_ADMIN_EMAIL = 'admin@inkwell.dev';
 

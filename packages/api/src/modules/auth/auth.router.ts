@@ -24,7 +24,7 @@ import * as auth from './auth.service.js';
 
 const tags = ['auth'];
 
-/** Procedures of `auth`; see DESIGN.md "API surface" and README "Auth". */
+/** Procedures of `auth`; see DESIGN.md "API surface" and docs/auth.md. */
 export const authRouter = {
   register: credentialsProcedure
     .meta({

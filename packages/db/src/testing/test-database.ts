@@ -10,6 +10,7 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 export const TEST_DATABASE_PREFIX = 'inkwell_t_';
 const TEMPLATE_PREFIX = 'inkwell_tpl_';
 const TEMPLATE_LOCK_KEY = 7_100_042;
+const TEMPLATE_RETENTION_SECONDS = 24 * 60 * 60;
 
 function withDatabase(url: string, database: string): string {
   const next = new URL(url);
@@ -47,6 +48,9 @@ export async function ensureTemplateDatabase(): Promise<string> {
         const orm = await createOrm({ databaseUrl: withDatabase(TEST_DATABASE_URL, name), poolMax: 1 });
         try {
           await orm.getMigrator().up();
+          await orm.em
+            .getConnection()
+            .execute(`comment on database ${quoteIdent(name)} is 'created ${Math.floor(Date.now() / 1000)}'`);
         } finally {
           await orm.close(true);
         }
@@ -55,10 +59,15 @@ export async function ensureTemplateDatabase(): Promise<string> {
         throw error;
       }
     }
-    // Templates of older migration sets are dead weight; drop the ones nobody is copying.
+    // Templates of older migration sets are dead weight; drop the ones nobody is copying. Only
+    // after a day: other checkouts on this server (branches with other migrations) may be
+    // running their suites from theirs right now.
     const stale = await client.query<{ datname: string }>(
-      'select datname from pg_database where datname like $1 and datname <> $2',
-      [`${TEMPLATE_PREFIX}%`, name],
+      `select datname from pg_database
+       where datname like $1 and datname <> $2
+         and coalesce(substring(shobj_description(oid, 'pg_database') from '^created (\\d+)$')::bigint, 0)
+             < extract(epoch from now())::bigint - $3`,
+      [`${TEMPLATE_PREFIX}%`, name, TEMPLATE_RETENTION_SECONDS],
     );
     for (const row of stale.rows) {
       await client.query(`drop database if exists ${quoteIdent(row.datname)}`).catch(() => undefined);

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { deleteRedisKeys } from '@inkwell/db/testing';
+import type { Build } from './builds.js';
 import { type BenchDatabase, createBenchDatabase } from './database.js';
 import { type ApiInstance, type ApiStartOptions, startApi } from './inkwell.js';
-import { paths } from './paths.js';
 import { type MeasuredProcess, startProcess } from './processes.js';
+import { log } from './progress.js';
 import type { Runtime } from './runtimes.js';
 import { type Argon2Cost, type SeededData, seedBenchData } from './seed.js';
 import type { Settings } from './settings.js';
@@ -15,6 +16,8 @@ export const ARGON2_COST: Argon2Cost = { memoryCost: 19_456, timeCost: 2, parall
 export interface BenchContext {
   settings: Settings;
   runtime: Runtime;
+  /** The built api and worker under test (the working tree, or the old build under --compare). */
+  build: Build;
   db: BenchDatabase;
   seeded: SeededData;
   redisUrl: string;
@@ -22,11 +25,11 @@ export interface BenchContext {
   redisPrefix: string;
   /** Environment every api and worker of the run needs beyond the defaults (secrets, costs). */
   extraEnv: Record<string, string>;
+  /** Bearer token of /metrics on every bench api (production refuses an open /metrics). */
+  metricsToken: string;
   log(message: string): void;
-}
-
-export function log(message: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+  /** Names the step the scenario is in, for the progress line. */
+  step(message: string): void;
 }
 
 /**
@@ -36,6 +39,7 @@ export function log(message: string): void {
 export async function openBench(options: {
   settings: Settings;
   runtime: Runtime;
+  build: Build;
   databaseServer: string;
   redisUrl: string;
   posts: number;
@@ -53,15 +57,19 @@ export async function openBench(options: {
     log(`database ${db.name}, redis prefix ${redisPrefix}`);
     const seeded = await seedBenchData(db.url, { authors: options.authors, posts: options.posts, cost: ARGON2_COST });
     log(`seeded ${seeded.authors.length} authors, ${seeded.posts.length} posts`);
+    const metricsToken = randomBytes(24).toString('base64url');
     const ctx: BenchContext = {
       settings: options.settings,
       runtime: options.runtime,
+      build: options.build,
       db,
       seeded,
       redisUrl: options.redisUrl,
       redisPrefix,
-      extraEnv: benchSettings(),
+      extraEnv: { ...benchSettings(), METRICS_TOKEN: metricsToken },
+      metricsToken,
       log,
+      step: log,
     };
     return { ctx, close };
   } catch (error) {
@@ -102,6 +110,8 @@ export function startBenchApi(
   const start: ApiStartOptions = {
     name: options.name,
     runtime: options.runtime ?? ctx.runtime,
+    entry: ctx.build.apiEntry,
+    cwd: ctx.build.root,
     databaseUrl: ctx.db.url,
     redisUrl: ctx.redisUrl,
     redisPrefix: ctx.redisPrefix,
@@ -127,7 +137,13 @@ export function workerEnv(ctx: BenchContext, smtpPort: number): Record<string, s
   };
 }
 
-/** Starts `packages/worker/dist/main.js` (built code, plain node). */
+/** Starts the build's `packages/worker/dist/main.js` (built code, plain node). */
 export function startBenchWorker(ctx: BenchContext, name: string, smtpPort: number): MeasuredProcess {
-  return startProcess({ name, runtime: ctx.runtime, entry: paths.workerEntry, env: workerEnv(ctx, smtpPort) });
+  return startProcess({
+    name,
+    runtime: ctx.runtime,
+    entry: ctx.build.workerEntry,
+    cwd: ctx.build.root,
+    env: workerEnv(ctx, smtpPort),
+  });
 }

@@ -1,7 +1,6 @@
 import { freePort } from '@inkwell/db/testing';
 import { z } from 'zod';
 import { httpGet, httpPost } from './load.js';
-import { paths } from './paths.js';
 import { type MeasuredProcess, startProcess, waitUntilReady } from './processes.js';
 import type { Runtime } from './runtimes.js';
 
@@ -26,7 +25,7 @@ export async function restAvailable(baseUrl: string, id: string): Promise<boolea
 
 export const REST_MISSING_NOTE = 'REST (GET /api/posts/{id}) answered 404 on this build: its rows are missing.';
 
-const postShape = z.object({ id: z.string(), title: z.string() });
+const postShape = z.object({ id: z.string(), title: z.string(), likeCount: z.number(), likedByMe: z.boolean() });
 const trpcPost = z.object({ result: z.object({ data: postShape }) });
 const trpcPage = z.object({
   result: z.object({
@@ -61,8 +60,20 @@ export async function login(baseUrl: string, email: string, password: string): P
   return trpcLogin.parse(JSON.parse(body)).result.data.accessToken;
 }
 
+const likeState = z.object({ postId: z.string(), likedByMe: z.boolean(), likeCount: z.number() });
+const trpcLikeState = z.object({ result: z.object({ data: likeState }) });
+export type LikeState = z.infer<typeof likeState>;
+
+/** posts.like or posts.unlike by the token's user; null when the api refused it. */
+export async function setLiked(baseUrl: string, token: string, id: string, liked: boolean): Promise<LikeState | null> {
+  const answer = await httpPost(`${baseUrl}/trpc/posts.${liked ? 'like' : 'unlike'}`, { id }, bearer(token));
+  return answer.status === 200 ? trpcLikeState.parse(JSON.parse(answer.body)).result.data : null;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
 export async function updatePostTitle(baseUrl: string, token: string, id: string, title: string) {
-  return httpPost(`${baseUrl}/trpc/posts.update`, { id, title }, { authorization: `Bearer ${token}` });
+  return httpPost(`${baseUrl}/trpc/posts.update`, { id, title }, bearer(token));
 }
 
 export async function getOk(url: string, headers: Record<string, string> = {}): Promise<string> {
@@ -77,6 +88,9 @@ export interface ApiInstance {
 export interface ApiStartOptions {
   name: string;
   runtime: Runtime;
+  /** The built api's main.js and its checkout (this one, or another build under --compare). */
+  entry: string;
+  cwd: string;
   databaseUrl: string;
   redisUrl: string;
   redisPrefix: string;
@@ -103,13 +117,14 @@ export function apiEnv(options: ApiStartOptions, port: number): Record<string, s
   };
 }
 
-/** Starts `packages/api/dist/main.js` (built code, plain node) and waits for /readyz. */
+/** Starts a built `packages/api/dist/main.js` (plain node) and waits for /readyz. */
 export async function startApi(options: ApiStartOptions): Promise<ApiInstance> {
   const port = await freePort();
   const proc = startProcess({
     name: options.name,
     runtime: options.runtime,
-    entry: paths.apiEntry,
+    entry: options.entry,
+    cwd: options.cwd,
     env: apiEnv(options, port),
     ...(options.nodeFlags ? { nodeFlags: options.nodeFlags } : {}),
   });
@@ -121,4 +136,18 @@ export async function startApi(options: ApiStartOptions): Promise<ApiInstance> {
     throw error;
   }
   return { url, proc };
+}
+
+/**
+ * `inkwell_cache_requests_total{procedure, result}` from the api's /metrics (bearer token: the
+ * bench gives every api one, as production requires).
+ */
+export async function cacheRequests(baseUrl: string, metricsToken: string, procedure: string, result: 'hit' | 'miss') {
+  const text = await getOk(`${baseUrl}/metrics`, bearer(metricsToken));
+  for (const line of text.split('\n')) {
+    const match = /^inkwell_cache_requests_total\{([^}]*)\} (\S+)$/.exec(line);
+    if (match?.[1]?.includes(`procedure="${procedure}"`) && match[1].includes(`result="${result}"`))
+      return Number(match[2]);
+  }
+  return 0;
 }

@@ -11,6 +11,8 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** Answers with another status than `expectStatus` (default: any non-2xx). */
+  unexpected: number;
 }
 
 export interface CannonOptions {
@@ -22,9 +24,11 @@ export interface CannonOptions {
   /** Paths cycled through per connection (many keys); default: the path of `url`. */
   paths?: string[];
   headers?: Record<string, string>;
+  /** The one status every answer must have (e.g. 304); default: any 2xx. */
+  expectStatus?: number;
 }
 
-/** One autocannon run (single thread, in this process). Every non-2xx answer is counted. */
+/** One autocannon run (single thread, in this process). Every unexpected status is counted. */
 export async function cannon(options: CannonOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
@@ -43,6 +47,10 @@ export async function cannon(options: CannonOptions): Promise<LoadResult> {
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
+    unexpected:
+      options.expectStatus === undefined
+        ? result.non2xx
+        : result.requests.total - (result.statusCodeStats?.[`${options.expectStatus}`]?.count ?? 0),
   };
 }
 
@@ -91,11 +99,12 @@ export const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000, pip
 export interface HttpAnswer {
   status: number;
   body: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export async function httpGet(url: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
   const response = await request(url, { dispatcher: agent, headers });
-  return { status: response.statusCode, body: await response.body.text() };
+  return { status: response.statusCode, body: await response.body.text(), headers: response.headers };
 }
 
 export async function httpPost(url: string, json: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
@@ -105,5 +114,5 @@ export async function httpPost(url: string, json: unknown, headers: Record<strin
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(json),
   });
-  return { status: response.statusCode, body: await response.body.text() };
+  return { status: response.statusCode, body: await response.body.text(), headers: response.headers };
 }

@@ -37,6 +37,8 @@ export interface StartOptions {
   runtime: Runtime;
   entry: string;
   env: Record<string, string>;
+  /** Working directory (default: this checkout's root). */
+  cwd?: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
 }
@@ -49,7 +51,7 @@ export function startProcess(options: StartOptions): MeasuredProcess {
     options.runtime.node,
     [...(options.nodeFlags ?? []), '--import', paths.lagProbe, options.entry],
     {
-      cwd: paths.repoRoot,
+      cwd: options.cwd ?? paths.repoRoot,
       env: { PATH: process.env.PATH ?? '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     },
@@ -120,6 +122,20 @@ export async function waitUntilReady(proc: MeasuredProcess, url: string, timeout
     }
     if (Date.now() > deadline) throw new Error(`${proc.name} not ready within ${timeoutMs} ms:\n${proc.output()}`);
     await sleep(100);
+  }
+}
+
+/** Waits for the `listening <port>` line of a runtime/ server; returns its URL (stops it on failure). */
+export async function waitForListening(proc: MeasuredProcess, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const match = /listening (\d+)/.exec(proc.output());
+    if (match) return `http://127.0.0.1:${match[1]}`;
+    if (Date.now() > deadline) {
+      await proc.stop();
+      throw new Error(`${proc.name} did not start:\n${proc.output()}`);
+    }
+    await sleep(50);
   }
 }
 

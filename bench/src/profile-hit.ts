@@ -1,9 +1,11 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { log, openBench, startBenchApi } from './context.js';
+import { currentBuild } from './builds.js';
+import { openBench, startBenchApi } from './context.js';
 import { getOk, restPostPath, trpcQueryPath } from './inkwell.js';
 import { cannon } from './load.js';
 import { paths } from './paths.js';
 import { summarizeProfile } from './profile-summary.js';
+import { log } from './progress.js';
 import { currentRuntime } from './runtimes.js';
 import { loadSettings } from './settings.js';
 
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
   const bench = await openBench({
     settings,
     runtime: currentRuntime(),
+    build: currentBuild(),
     databaseServer,
     redisUrl,
     posts: 100,

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { paths } from './paths.js';
 
@@ -30,4 +30,35 @@ export function node24Runtime(): Runtime | { error: string } {
   } catch (error) {
     return { error: `${paths.node24Bin} does not run: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+const INSTALL_TIMEOUT_MS = 180_000;
+
+/**
+ * Node 24 for the runtime scenario: the installed one, else (mode `install`) installed now by
+ * bench/scripts/install-node24.sh from the npm registry, bounded in time. Never throws: the
+ * scenario is skipped, with the reason, when Node 24 cannot be had.
+ */
+export async function ensureNode24(
+  mode: 'install' | 'skip',
+  log: (message: string) => void,
+): Promise<Runtime | { skip: string }> {
+  const installed = node24Runtime();
+  if (!('error' in installed)) return installed;
+  if (mode === 'skip') return { skip: `${installed.error} (BENCH_NODE24=skip)` };
+  log('installing Node 24 from the npm registry (bench/scripts/install-node24.sh)…');
+  const failure = await new Promise<string | null>((resolve) => {
+    execFile(
+      'bash',
+      [paths.installNode24],
+      { timeout: INSTALL_TIMEOUT_MS, encoding: 'utf8' },
+      (error, _stdout, stderr) =>
+        resolve(error ? `${error.message.split('\n')[0]} ${stderr.trim().split('\n').slice(-3).join(' ')}` : null),
+    );
+  });
+  const after = node24Runtime();
+  if (!('error' in after)) return after;
+  return {
+    skip: `Node 24 is not installed and could not be installed from the npm registry: ${failure ?? after.error}`,
+  };
 }

@@ -4,21 +4,17 @@ import { freePort } from '@inkwell/db/testing';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
-import { type BenchContext, log, openBench, startBenchApi, startBenchWorker } from './context.js';
+import { currentBuild } from './builds.js';
+import { type BenchContext, openBench, startBenchApi, startBenchWorker } from './context.js';
+import { FreshnessLedger } from './freshness.js';
 import { type ApiInstance, apiEnv, restAvailable } from './inkwell.js';
 import { findNginx, type LoadBalancer, startNginx } from './load-balancer.js';
 import { paths } from './paths.js';
 import { type MeasuredProcess, startProcess, stopAll, waitUntilReady } from './processes.js';
+import { log } from './progress.js';
 import { renderScenario, type ScenarioReport } from './report.js';
 import { currentRuntime } from './runtimes.js';
-import {
-  authorTokens,
-  FreshnessLedger,
-  MIXED_COLUMNS,
-  type MixedFigures,
-  mixedRow,
-  runMixed,
-} from './scenarios/mixed.js';
+import { authorTokens, MIXED_COLUMNS, type MixedFigures, mixedRow, runMixed } from './scenarios/mixed.js';
 import { loadSettings } from './settings.js';
 import { startSmtpSink } from './smtp-sink.js';
 
@@ -78,6 +74,8 @@ async function startClusterFront(ctx: BenchContext, apis: number): Promise<Balan
     {
       name: 'api cluster',
       runtime: ctx.runtime,
+      entry: ctx.build.apiEntry,
+      cwd: ctx.build.root,
       databaseUrl: ctx.db.url,
       redisUrl: ctx.redisUrl,
       redisPrefix: ctx.redisPrefix,
@@ -90,7 +88,7 @@ async function startClusterFront(ctx: BenchContext, apis: number): Promise<Balan
     name: 'cluster primary',
     runtime: ctx.runtime,
     entry: paths.clusterPrimary,
-    env: { ...env, CLUSTER_EXEC: paths.apiEntry, CLUSTER_WORKERS: String(apis) },
+    env: { ...env, CLUSTER_EXEC: ctx.build.apiEntry, CLUSTER_WORKERS: String(apis) },
   });
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -145,6 +143,7 @@ async function main(): Promise<void> {
   const bench = await openBench({
     settings,
     runtime: currentRuntime(),
+    build: currentBuild(),
     databaseServer,
     redisUrl,
     posts: 1_000,
@@ -162,7 +161,10 @@ async function main(): Promise<void> {
     log(`${scale.SCALE_APIS} apis behind ${front.kind} at ${front.url}, ${scale.SCALE_WORKERS} workers`);
 
     const tokens = await authorTokens(front.url, ctx.seeded);
-    const ledger = new FreshnessLedger();
+    const ledger = await FreshnessLedger.load(
+      ctx.db.url,
+      ctx.seeded.posts.slice(0, 500).map((p) => p.id),
+    );
     const firstPost = ctx.seeded.posts[0];
     const common = {
       withRest: firstPost ? await restAvailable(front.url, firstPost.id) : false,

@@ -18,7 +18,11 @@ export interface LatencySummary {
   p50Ms: number;
   p99Ms: number;
   meanMs: number;
+  /** [percentile, ms] at DISTRIBUTION_PERCENTILES: the latency charts are drawn from it. */
+  distribution: Array<[number, number]>;
 }
+
+export const DISTRIBUTION_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9] as const;
 
 export function summarize(latenciesMs: readonly number[]): LatencySummary {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
@@ -28,7 +32,27 @@ export function summarize(latenciesMs: readonly number[]): LatencySummary {
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     meanMs: sorted.length ? sum / sorted.length : 0,
+    distribution: DISTRIBUTION_PERCENTILES.map((p) => [p, round(percentile(sorted, p), 3)]),
   };
+}
+
+/** Least-squares line through `points`: slope, intercept and R². */
+export function linearFit(points: ReadonlyArray<readonly [number, number]>): {
+  slope: number;
+  intercept: number;
+  r2: number;
+} {
+  const n = points.length;
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / n;
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  const mx = mean(xs);
+  const my = mean(ys);
+  const sxy = points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0);
+  const sxx = xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
+  const syy = ys.reduce((sum, y) => sum + (y - my) ** 2, 0);
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  return { slope, intercept: my - slope * mx, r2: sxx === 0 || syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
 }
 
 export function round(value: number, digits = 2): number {

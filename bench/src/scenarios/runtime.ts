@@ -1,31 +1,33 @@
 import type { BenchContext } from '../context.js';
 import type { ScenarioReport } from '../report.js';
-import { node24Runtime } from '../runtimes.js';
+import { ensureNode24 } from '../runtimes.js';
 import { measurePages } from './list-pages.js';
 import { measurePhysicalLimit } from './physical-limit.js';
 
 /** Scenario 7: scenarios 1 and 2 on the machine's Node and on Node 24, one after the other. */
 export async function runtimeScenario(ctx: BenchContext): Promise<ScenarioReport> {
   const s = ctx.settings.runtime;
-  const node24 = node24Runtime();
+  ctx.step('looking for Node 24');
+  const node24 = await ensureNode24(s.node24, ctx.log);
   const base = {
     id: 7,
     title: `Runtime: ${ctx.runtime.label} vs Node 24 (scenarios 1 and 2)`,
     setup: `autocannon ${ctx.settings.physical.connections} connections, ${s.durationS} s per target; page walks ≥ ${s.durationS} s per cell; same database, same Redis.`,
   };
-  if ('error' in node24) {
-    return { ...base, columns: [], rows: [], targets: [], notes: [], data: null, error: node24.error };
+  if ('skip' in node24) {
+    return { ...base, columns: [], rows: [], targets: [], notes: [], data: null, skipped: node24.skip };
   }
   const limitOptions = {
     connections: ctx.settings.physical.connections,
     durationS: s.durationS,
     rounds: 1,
     authenticated: false,
+    handwritten: false,
   };
   const limits20 = await measurePhysicalLimit(ctx, ctx.runtime, limitOptions);
   const limits24 = await measurePhysicalLimit(ctx, node24, limitOptions);
-  const pages20 = await measurePages(ctx, ctx.runtime, s.durationS * 1000);
-  const pages24 = await measurePages(ctx, node24, s.durationS * 1000);
+  const { pages: pages20 } = await measurePages(ctx, ctx.runtime, s.durationS * 1000);
+  const { pages: pages24 } = await measurePages(ctx, node24, s.durationS * 1000);
 
   const rows: Array<Array<string | number>> = [];
   limits20.targets.forEach((t20, i) => {

@@ -13,13 +13,13 @@ const MISSED = '#c62828';
 const NEUTRAL = '#8a8f98';
 const INK = '#222';
 const GRID = '#e3e5e8';
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
 
 const escapeXml = (text: string) =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 function number(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
+  if (!Number.isFinite(value) || value === 0) return String(value);
   const abs = Math.abs(value);
   if (abs >= 10_000) return `${Math.round(value / 1000)}k`;
   if (abs >= 100) return value.toFixed(0);
@@ -49,7 +49,7 @@ const metColour = (met: boolean | undefined) => (met === undefined ? NEUTRAL : m
 /** Horizontal bars on one linear scale; a bar with a target gets its tick and its colour. */
 function bars(chart: Extract<Chart, { kind: 'bars' }>): string {
   const left = 12;
-  const right = WIDTH - 120;
+  const right = WIDTH - 245;
   const top = 40;
   const row = 38;
   const max = Math.max(...chart.bars.flatMap((b) => [b.value, b.target?.threshold ?? 0]), 1e-9) * 1.05;
@@ -67,21 +67,13 @@ function bars(chart: Extract<Chart, { kind: 'bars' }>): string {
     body.push(
       `<rect x="${left}" y="${y + 16}" width="${Math.max(1, x(bar.value) - left).toFixed(1)}" height="14" fill="${metColour(met)}"/>`,
     );
-    const verdict = met === undefined ? '' : met ? ' met' : ' missed';
-    body.push(text(right + 8, y + 27, `${number(bar.value)} ${chart.unit}${verdict}`, `fill="${metColour(met)}"`));
+    const goal = bar.target
+      ? ` (target ${bar.target.direction === 'min' ? '≥' : '≤'} ${number(bar.target.threshold)}: ${met ? 'met' : 'missed'})`
+      : '';
+    body.push(text(right + 8, y + 27, `${number(bar.value)}${chart.unit}${goal}`, `fill="${metColour(met)}"`));
     if (bar.target) {
-      const tx = x(bar.target.threshold);
-      body.push(
-        `<line x1="${tx.toFixed(1)}" x2="${tx.toFixed(1)}" y1="${y + 12}" y2="${y + 34}" stroke="${INK}" stroke-width="2"/>`,
-      );
-      body.push(
-        text(
-          tx + 3,
-          y + 11,
-          `target ${bar.target.direction === 'min' ? '≥' : '≤'} ${number(bar.target.threshold)}`,
-          'font-size="10"',
-        ),
-      );
+      const tx = x(bar.target.threshold).toFixed(1);
+      body.push(`<line x1="${tx}" x2="${tx}" y1="${y + 13}" y2="${y + 33}" stroke="${INK}" stroke-width="2"/>`);
     }
   });
   return svg(top + chart.bars.length * row + 8, chart.title, body);
@@ -107,7 +99,7 @@ function logAxis(min: number, max: number, from: number, to: number): Axis {
 }
 
 function linearAxis(max: number, from: number, to: number): Axis {
-  const step = 10 ** Math.floor(Math.log10(Math.max(max, 1e-9)));
+  const step = 10 ** (Math.floor(Math.log10(Math.max(max, 1e-9))) - 1);
   const unit = [1, 2, 5, 10].map((m) => m * step).find((s) => max / s <= 6) ?? step * 10;
   const top = Math.ceil(max / unit) * unit || 1;
   const ticks = Array.from({ length: Math.round(top / unit) + 1 }, (_, i) => ({
@@ -120,9 +112,11 @@ function linearAxis(max: number, from: number, to: number): Axis {
 /** The percentile axis spreads the tail: 0, 50, 90, 99, 99.9 are evenly spaced "nines". */
 const nines = (p: number) => -Math.log10(1 - Math.min(p, 99.9) / 100);
 
+type Series = Extract<Chart, { kind: 'lines' }>['series'][number];
+
 function plot(
   title: string,
-  series: Array<{ label: string; points: Array<[number, number]> }>,
+  series: Series[],
   x: (from: number, to: number) => Axis,
   y: (from: number, to: number) => Axis,
   labels: { x: string; y: string },
@@ -134,10 +128,20 @@ function plot(
   const xAxis = x(left, right);
   const yAxis = y(bottom, top);
   const body: string[] = [];
+  // A dashed series takes the colour of the solid one at its place (writes next to their reads).
+  const colourOf = (i: number) => {
+    const dashed = series[i]?.dashed === true;
+    const place = series.slice(0, i).filter((s) => (s.dashed === true) === dashed).length;
+    return PALETTE[place % PALETTE.length];
+  };
   series.forEach((s, i) => {
     const lx = 12 + (i % 3) * 250;
     const ly = 40 + Math.floor(i / 3) * 18;
-    body.push(`<rect x="${lx}" y="${ly - 9}" width="14" height="4" fill="${PALETTE[i % PALETTE.length]}"/>`);
+    const colour = colourOf(i);
+    const dash = s.dashed ? ' stroke-dasharray="4 3"' : '';
+    body.push(
+      `<line x1="${lx}" x2="${lx + 16}" y1="${ly - 7}" y2="${ly - 7}" stroke="${colour}" stroke-width="3"${dash}/>`,
+    );
     body.push(text(lx + 20, ly - 3, s.label));
   });
   for (const tick of yAxis.ticks) {
@@ -158,7 +162,7 @@ function plot(
     text(14, (top + bottom) / 2, labels.y, `transform="rotate(-90 14 ${(top + bottom) / 2})" text-anchor="middle"`),
   );
   series.forEach((s, i) => {
-    const colour = PALETTE[i % PALETTE.length];
+    const colour = colourOf(i);
     const d = s.points
       .map(([px, py], j) => `${j ? 'L' : 'M'}${xAxis.at(px).toFixed(1)},${yAxis.at(py).toFixed(1)}`)
       .join(' ');

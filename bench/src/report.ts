@@ -26,7 +26,12 @@ const figureSchema = z.object({
 });
 export type Figure = z.infer<typeof figureSchema>;
 
-const seriesSchema = z.object({ label: z.string(), points: z.array(z.tuple([z.number(), z.number()])) });
+const seriesSchema = z.object({
+  label: z.string(),
+  points: z.array(z.tuple([z.number(), z.number()])),
+  /** Drawn dashed (e.g. the writes next to the reads of the same api). */
+  dashed: z.boolean().optional(),
+});
 
 /** What the doc writer draws next to a scenario's table (charts.ts renders them as SVG). */
 const chartSchema = z.discriminatedUnion('kind', [

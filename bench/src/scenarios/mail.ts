@@ -145,7 +145,7 @@ export async function mailScenario(ctx: BenchContext): Promise<ScenarioReport> {
         {
           kind: 'bars',
           title: 'Scenario 5: mails/s with one worker, each round against the target',
-          unit: 'mails/s',
+          unit: ' mails/s',
           bars: [
             { label: 'bare nodemailer, TCP_NODELAY', value: bareRate },
             ...rates.map((rate, i) => ({

@@ -290,9 +290,9 @@ export async function mixedScenario(ctx: BenchContext): Promise<ScenarioReport> 
           title: 'Scenario 3: latency by percentile, cached vs cache-off (64 connections, 90/10)',
           series: [
             { label: 'cached, reads', points: warm.readLatency.distribution },
-            { label: 'cached, writes', points: warm.writeLatency.distribution },
             { label: 'cache off, reads', points: baseline.readLatency.distribution },
-            { label: 'cache off, writes', points: baseline.writeLatency.distribution },
+            { label: 'cached, writes', points: warm.writeLatency.distribution, dashed: true },
+            { label: 'cache off, writes', points: baseline.writeLatency.distribution, dashed: true },
           ],
         },
       ],

@@ -15,7 +15,7 @@ export default defineConfig({
     ],
   },
   test: {
-    // bench/test holds only the Kubernetes manifest check; the benchmarks run with `pnpm bench`.
+    // bench/test checks the bench's own instruments and the Kubernetes manifests; the benchmarks run with `pnpm bench`.
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     globalSetup: ['./vitest.global-setup.ts'],
     setupFiles: ['./vitest.setup.ts'],

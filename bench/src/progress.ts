@@ -30,6 +30,7 @@ export class Progress {
   private scenarioStarted = 0;
   private step = '';
   private timer: NodeJS.Timeout | undefined;
+  private lastLineAt = 0;
 
   constructor(private readonly plan: readonly PlannedScenario[]) {}
 
@@ -38,6 +39,11 @@ export class Progress {
     const elapsed = (performance.now() - this.scenarioStarted) / 1000;
     const rest = this.plan.slice(this.index + 1).reduce((sum, s) => sum + s.estimateS, 0);
     return Math.max(0, (current?.estimateS ?? 0) - elapsed) + rest;
+  }
+
+  private print(): void {
+    this.lastLineAt = performance.now();
+    log(this.line());
   }
 
   private line(): string {
@@ -50,16 +56,18 @@ export class Progress {
     this.index = this.plan.findIndex((s) => s.key === key);
     this.scenarioStarted = performance.now();
     this.step = '';
-    log(this.line());
+    this.print();
     clearInterval(this.timer);
-    this.timer = setInterval(() => log(this.line()), TICK_MS);
+    this.timer = setInterval(() => {
+      if (performance.now() - this.lastLineAt > TICK_MS / 2) this.print();
+    }, TICK_MS);
     this.timer.unref();
   }
 
   /** A step inside the current scenario (e.g. "cached api, 10 s"). */
   stepTo(step: string): void {
     this.step = step;
-    log(this.line());
+    this.print();
   }
 
   endScenario(): number {

@@ -5,12 +5,11 @@
 //   GET /jose/posts/<id>  signed in: jose jwtVerify, session SQL, likedByMe SQL, entry from Redis
 //   GET /hmac/posts/<id>  signed in: node:crypto HMAC with jose's claim checks; entry, session and
 //                         likes from Redis in one pipelined round trip (SQL only to fill a miss)
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
-import { jwtVerify } from 'jose';
 import pg from 'pg';
 import { z } from 'zod';
+import { type Subject, tokenVerifiers } from './tokens.js';
 
 const env = z
   .object({
@@ -24,8 +23,7 @@ const env = z
   .parse(process.env);
 const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 10 });
 const redis = new Redis(env.REDIS_URL, { keyPrefix: `${env.REDIS_PREFIX}handwritten:` });
-const secret = Buffer.from(env.JWT_SECRET);
-const TOLERANCE_S = 5;
+const verify = tokenVerifiers({ secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE });
 
 const postRow = z.object({
   id: z.string(),
@@ -61,48 +59,6 @@ async function storedPost(id: string, cached?: string | null): Promise<string | 
   return json;
 }
 
-const claims = z.object({
-  sub: z.string(),
-  sid: z.string(),
-  typ: z.literal('access'),
-  iss: z.string(),
-  aud: z.union([z.string(), z.array(z.string())]),
-  iat: z.number(),
-  exp: z.number(),
-  nbf: z.number().optional(),
-});
-type Subject = { sub: string; sid: string };
-
-async function joseSubject(token: string): Promise<Subject> {
-  const { payload } = await jwtVerify(token, secret, {
-    algorithms: ['HS256'],
-    issuer: env.JWT_ISSUER,
-    audience: env.JWT_AUDIENCE,
-    requiredClaims: ['sub', 'sid', 'typ', 'iat', 'exp'],
-    clockTolerance: TOLERANCE_S,
-  });
-  return claims.parse(payload);
-}
-
-/** jose's checks (alg, typ, iss, aud, exp, nbf, iat, sub, sid) with a synchronous node:crypto HMAC. */
-function hmacSubject(token: string): Subject {
-  const [header, payload, signature, extra] = token.split('.');
-  if (!header || !payload || !signature || extra !== undefined) throw new Error('malformed');
-  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error('signature');
-  headerSchema.parse(decode(header));
-  const c = claims.parse(decode(payload));
-  const now = Date.now() / 1000;
-  const audiences = Array.isArray(c.aud) ? c.aud : [c.aud];
-  if (c.iss !== env.JWT_ISSUER || !audiences.includes(env.JWT_AUDIENCE)) throw new Error('claims');
-  if (c.exp <= now - TOLERANCE_S || (c.nbf ?? 0) > now + TOLERANCE_S || c.iat > now + TOLERANCE_S)
-    throw new Error('time');
-  return c;
-}
-const headerSchema = z.object({ alg: z.literal('HS256'), typ: z.literal('JWT').optional() });
-const decode = (part: string): unknown => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-
 function send(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
@@ -122,7 +78,7 @@ async function handle(path: string, authorization: string | undefined): Promise<
   if (!token) return [401, '{"code":"UNAUTHORIZED"}'];
   let subject: Subject;
   try {
-    subject = mode === 'jose' ? await joseSubject(token) : hmacSubject(token);
+    subject = mode === 'jose' ? await verify.jose(token) : verify.hmac(token);
   } catch {
     return [401, '{"code":"UNAUTHORIZED"}'];
   }

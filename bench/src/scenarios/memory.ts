@@ -6,32 +6,59 @@ import { cannon } from '../load.js';
 import type { MeasuredProcess } from '../processes.js';
 import { stopAll } from '../processes.js';
 import { numericTarget, type ScenarioReport } from '../report.js';
-import { linearFit } from '../stats.js';
+import { linearFit, median } from '../stats.js';
 
 export interface RssPoint {
   requests: number;
+  /** Median VmRSS sampled during the step (the 0 point: idle samples before any request). */
   rssMiB: number;
+  /** Highest sample of the step. */
+  maxMiB: number;
   rps: number;
 }
 
-/** Sends requests up to each checkpoint (cumulative) and reads VmRSS after a short settle. */
+const SAMPLE_MS = 200;
+
+/** VmRSS of `proc` every 200 ms while `work` runs: the median and the highest sample. */
+async function sampledRss(proc: MeasuredProcess, work: Promise<unknown>): Promise<{ median: number; max: number }> {
+  const samples = [proc.rssMiB()];
+  const timer = setInterval(() => samples.push(proc.rssMiB()), SAMPLE_MS);
+  try {
+    await work;
+  } finally {
+    clearInterval(timer);
+  }
+  samples.push(proc.rssMiB());
+  return { median: median(samples), max: Math.max(...samples) };
+}
+
+/**
+ * Sends requests up to each checkpoint (cumulative), sampling VmRSS during each step: the
+ * median of a step is robust to the GC's saw-tooth (V8 gives memory back after a major GC, so a
+ * single reading after a step lands anywhere between the troughs and the peaks).
+ */
 async function rssCurve(
   proc: MeasuredProcess,
   baseUrl: string,
   paths: string[],
   checkpoints: number[],
   connections: number,
+  step: (message: string) => void,
 ): Promise<RssPoint[]> {
-  await sleep(1_000);
-  const points: RssPoint[] = [{ requests: 0, rssMiB: proc.rssMiB(), rps: 0 }];
+  const idle = await sampledRss(proc, sleep(1_000));
+  const points: RssPoint[] = [{ requests: 0, rssMiB: idle.median, maxMiB: idle.max, rps: 0 }];
   let sent = 0;
   for (const checkpoint of checkpoints) {
-    const result = await cannon({ url: baseUrl, connections, amount: checkpoint - sent, paths });
+    step(
+      `${proc.name}: ${sent.toLocaleString('en-US')} → ${checkpoint.toLocaleString('en-US')} of ${(checkpoints.at(-1) ?? 0).toLocaleString('en-US')} requests`,
+    );
+    const load = cannon({ url: baseUrl, connections, amount: checkpoint - sent, paths });
+    const rss = await sampledRss(proc, load);
+    const result = await load;
     if (result.non2xx > 0 || result.errors > 0)
       throw new Error(`${proc.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
     sent = checkpoint;
-    await sleep(500);
-    points.push({ requests: checkpoint, rssMiB: proc.rssMiB(), rps: result.rps });
+    points.push({ requests: checkpoint, rssMiB: rss.median, maxMiB: rss.max, rps: result.rps });
   }
   return points;
 }
@@ -68,12 +95,11 @@ export async function memoryScenario(ctx: BenchContext): Promise<ScenarioReport>
     ctx.step(
       `api: ${s.checkpoints.length} checkpoints to ${(s.checkpoints.at(-1) ?? 0).toLocaleString('en-US')} requests`,
     );
-    const apiPoints = await rssCurve(api.proc, api.url, paths, s.checkpoints, s.connections);
+    const apiPoints = await rssCurve(api.proc, api.url, paths, s.checkpoints, s.connections, ctx.step);
     await stopAll([api.proc]);
 
     bare = await startBareServer(ctx.runtime, Buffer.from(sample), 'application/json');
-    ctx.step('bare node:http baseline');
-    const barePoints = await rssCurve(bare.proc, bare.url, paths, s.bareCheckpoints, s.connections);
+    const barePoints = await rssCurve(bare.proc, bare.url, paths, s.bareCheckpoints, s.connections, ctx.step);
 
     const last = s.checkpoints.at(-1) ?? 0;
     const slope = rssSlope(apiPoints, s.warmupRequests);
@@ -82,13 +108,19 @@ export async function memoryScenario(ctx: BenchContext): Promise<ScenarioReport>
     const endpointGrowth = firstPoint && lastPoint ? (lastPoint.rssMiB - firstPoint.rssMiB) / firstPoint.rssMiB : null;
     const rows = apiPoints.map((p) => {
       const barePoint = barePoints.find((b) => b.requests === p.requests);
-      return [p.requests.toLocaleString('en-US'), p.rssMiB, p.rps || '', barePoint ? barePoint.rssMiB : ''];
+      return [p.requests.toLocaleString('en-US'), p.rssMiB, p.maxMiB, p.rps || '', barePoint ? barePoint.rssMiB : ''];
     });
     return {
       id: 6,
       title: 'Memory: api RSS under sustained cached reads',
-      setup: `${ctx.runtime.label}; autocannon, ${s.connections} connections, cumulative requests cycling over ${paths.length} cached paths (posts.byId over ${withRest ? 'tRPC and REST' : 'tRPC'} for 100 posts, first page of posts.list); VmRSS from /proc/<pid>/status 0.5 s after each step; bare node:http baseline to ${(s.bareCheckpoints.at(-1) ?? 0).toLocaleString('en-US')} requests.`,
-      columns: ['requests', 'api RSS MiB', 'api req/s in step', 'bare RSS MiB'],
+      setup: `${ctx.runtime.label}; autocannon, ${s.connections} connections, cumulative requests cycling over ${paths.length} cached paths (posts.byId over ${withRest ? 'tRPC and REST' : 'tRPC'} for 100 posts, first page of posts.list); VmRSS from /proc/<pid>/status every 200 ms during each step (median and max of the step); bare node:http baseline to ${(s.bareCheckpoints.at(-1) ?? 0).toLocaleString('en-US')} requests.`,
+      columns: [
+        'requests',
+        'api RSS MiB (median in step)',
+        'api RSS MiB (max in step)',
+        'api req/s in step',
+        'bare RSS MiB',
+      ],
       rows,
       targets: slope
         ? [
@@ -105,7 +137,7 @@ export async function memoryScenario(ctx: BenchContext): Promise<ScenarioReport>
       notes: [
         ...(withRest ? [] : [REST_MISSING_NOTE]),
         slope
-          ? `Least-squares line through the ${slope.points} checkpoints from ${s.warmupRequests.toLocaleString('en-US')} to ${last.toLocaleString('en-US')} requests: ${slope.perMillionMiB.toFixed(1)} MiB per million requests (R² ${slope.r2.toFixed(2)}), as a share of the fitted RSS where warm-up ends. For reference, the endpoint ratio ${apiPoints[1]?.requests.toLocaleString('en-US')} → ${last.toLocaleString('en-US')} is ${endpointGrowth === null ? 'n/a' : `${(endpointGrowth * 100).toFixed(1)} %`} (it depends on when RSS levels off).`
+          ? `Least-squares line through the step medians of the ${slope.points} checkpoints from ${s.warmupRequests.toLocaleString('en-US')} to ${last.toLocaleString('en-US')} requests: ${slope.perMillionMiB.toFixed(1)} MiB per million requests (R² ${slope.r2.toFixed(2)}), as a share of the fitted RSS where warm-up ends. For reference, the endpoint ratio ${apiPoints[1]?.requests.toLocaleString('en-US')} → ${last.toLocaleString('en-US')} is ${endpointGrowth === null ? 'n/a' : `${(endpointGrowth * 100).toFixed(1)} %`} (it depends on when RSS levels off).`
           : `Fewer than 3 checkpoints after ${s.warmupRequests.toLocaleString('en-US')} requests: no slope.`,
       ],
       figures: slope
@@ -125,7 +157,7 @@ export async function memoryScenario(ctx: BenchContext): Promise<ScenarioReport>
           xLabel: 'requests',
           yLabel: 'RSS MiB',
           series: [
-            { label: 'api RSS', points: apiPoints.map((p) => [p.requests, p.rssMiB]) },
+            { label: 'api RSS (median in step)', points: apiPoints.map((p) => [p.requests, p.rssMiB]) },
             ...(slope
               ? [
                   {
@@ -138,6 +170,7 @@ export async function memoryScenario(ctx: BenchContext): Promise<ScenarioReport>
                 ]
               : []),
             { label: 'bare node:http RSS', points: barePoints.map((p) => [p.requests, p.rssMiB]) },
+            { label: 'api RSS (max in step)', points: apiPoints.map((p) => [p.requests, p.maxMiB]), dashed: true },
           ],
         },
       ],

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { renderChart, renderTargetsOverview } from './charts.js';
 import { paths } from './paths.js';
@@ -57,6 +58,8 @@ function main(): void {
   if (start < 0 || end < start) throw new Error(`docs/performance.md has no bench:begin … ${END} block`);
   const block = renderDocBlock(run, CHART_DIR, 'performance/');
   writeFileSync(DOC, `${doc.slice(0, start)}${block}${doc.slice(end + END.length)}`);
+  // The workspace's formatter owns markdown layout (aligned tables): `pnpm lint` checks it.
+  execFileSync(`${paths.repoRoot}node_modules/.bin/biome`, ['format', '--write', DOC], { stdio: 'ignore' });
   const charts = readdirSync(CHART_DIR).length;
   process.stdout.write(
     `docs/performance.md: tables of the run of ${run.startedAt}, ${charts} charts in docs/performance/\n`,

@@ -1,14 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@inkwell/db/testing';
-import pg from 'pg';
-import { uuidv7 } from 'uuidv7';
 import { z } from 'zod';
 import { currentBuild } from './builds.js';
 import { type BenchContext, openBench, startBenchApi, startBenchWorker } from './context.js';
 import { FreshnessLedger } from './freshness.js';
 import { type ApiInstance, apiEnv, restAvailable } from './inkwell.js';
 import { findNginx, type LoadBalancer, startNginx } from './load-balancer.js';
+import { insertWelcomeEvents } from './outbox.js';
 import { paths } from './paths.js';
 import { type MeasuredProcess, startProcess, stopAll, waitUntilReady } from './processes.js';
 import { log } from './progress.js';
@@ -102,31 +101,16 @@ async function startClusterFront(ctx: BenchContext, apis: number): Promise<Balan
 
 async function mailsExactlyOnce(ctx: BenchContext, mails: number, sink: Awaited<ReturnType<typeof startSmtpSink>>) {
   const before = sink.received();
-  const events = Array.from({ length: mails }, (_, n) => ({
-    id: uuidv7(),
-    payload: {
-      userId: ctx.seeded.authors[0]?.id,
-      email: `scale-reader-${n}@bench.inkwell.test`,
-      displayName: `Reader ${n}`,
-    },
-  }));
-  const client = new pg.Client({ connectionString: ctx.db.url });
-  await client.connect();
-  const started = performance.now();
-  try {
-    await client.query(
-      `insert into outbox_events (id, type, payload, created_at, attempts)
-       select id, 'mail.welcome', payload, now(), 0 from unnest($1::uuid[], $2::jsonb[]) as t(id, payload)`,
-      [events.map((e) => e.id), events.map((e) => JSON.stringify(e.payload))],
-    );
-  } finally {
-    await client.end();
-  }
+  const addresses = Array.from({ length: mails }, (_, n) => `scale-reader-${n}@bench.inkwell.test`);
+  const started = await insertWelcomeEvents(
+    ctx.db.url,
+    addresses.map((email, n) => ({ userId: ctx.seeded.authors[0]?.id, email, displayName: `Reader ${n}` })),
+  );
   await sink.waitFor(before + mails, 120_000);
   const seconds = (performance.now() - started) / 1000;
   // Give duplicates, if any, time to show up before counting.
   await sleep(2_000);
-  const counts = events.map((_, n) => sink.recipients().get(`scale-reader-${n}@bench.inkwell.test`) ?? 0);
+  const counts = addresses.map((email) => sink.recipients().get(email) ?? 0);
   return {
     mails,
     perSecond: mails / seconds,

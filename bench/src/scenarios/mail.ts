@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
-import pg from 'pg';
-import { uuidv7 } from 'uuidv7';
 import { type BenchContext, startBenchWorker } from '../context.js';
+import { insertWelcomeEvents } from '../outbox.js';
 import { type MeasuredProcess, stopAll } from '../processes.js';
 import { numericTarget, type ScenarioReport } from '../report.js';
 import { type SmtpSink, startSmtpSink } from '../smtp-sink.js';
@@ -63,30 +62,17 @@ export async function bareSmtp(port: number, mails: number, noDelay: boolean): P
 async function oneRound(ctx: BenchContext, sink: SmtpSink, mails: number): Promise<number> {
   const expected = sink.received() + mails;
   const authors = ctx.seeded.authors;
-  const events = Array.from({ length: mails }, (_, n) => {
-    const author = authors[n % authors.length];
-    return {
-      id: uuidv7(),
-      payload: {
+  const started = await insertWelcomeEvents(
+    ctx.db.url,
+    Array.from({ length: mails }, (_, n) => {
+      const author = authors[n % authors.length];
+      return {
         userId: author?.id ?? randomUUID(),
         email: author?.email ?? 'x@bench.inkwell.test',
         displayName: author?.username ?? 'bench',
-      },
-    };
-  });
-  const client = new pg.Client({ connectionString: ctx.db.url });
-  await client.connect();
-  let started: number;
-  try {
-    started = performance.now();
-    await client.query(
-      `insert into outbox_events (id, type, payload, created_at, attempts)
-       select id, 'mail.welcome', payload, now(), 0 from unnest($1::uuid[], $2::jsonb[]) as t(id, payload)`,
-      [events.map((e) => e.id), events.map((e) => JSON.stringify(e.payload))],
-    );
-  } finally {
-    await client.end();
-  }
+      };
+    }),
+  );
   await sink.waitFor(expected, MAIL_TIMEOUT_MS);
   return (mails * 1000) / (performance.now() - started);
 }

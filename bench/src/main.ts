@@ -1,6 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import { assertBuilt, type Build, currentBuild, prepareBuild } from './builds.js';
 import { ARGON2_COST, type BenchContext, openBench } from './context.js';
+import { killStarted } from './processes.js';
 import { log, type PlannedScenario, Progress, recordedDurations } from './progress.js';
 import { type Comparison, renderComparison, renderScenario, type ScenarioReport, writeRunReport } from './report.js';
 import { currentRuntime } from './runtimes.js';
@@ -106,11 +107,15 @@ async function main(): Promise<void> {
 
   const previous = compare ? await prepareBuild(compare, log) : null;
   const cleanUp = () => previous?.remove();
-  process.once('SIGINT', () => {
-    log('interrupted: cleaning up');
+  let bench: Awaited<ReturnType<typeof openBench>> | undefined;
+  const interrupted = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping what the bench started, dropping its database and Redis keys`);
+    killStarted();
     cleanUp();
-    process.exit(130);
-  });
+    void (bench?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
 
   const recorded = recordedDurations(settings.profile);
   const estimate = (s: ScenarioDefinition) =>
@@ -127,7 +132,6 @@ async function main(): Promise<void> {
 
   const reports: ScenarioReport[] = [];
   const oldReports: ScenarioReport[] = [];
-  let bench: Awaited<ReturnType<typeof openBench>> | undefined;
   try {
     bench = await openBench({
       settings,

@@ -45,6 +45,14 @@ export interface StartOptions {
 
 const OUTPUT_TAIL = 20_000;
 
+/** Every process started and not yet exited, so an interrupted bench can stop them all. */
+const running = new Set<ChildProcess>();
+
+/** SIGKILLs whatever the bench started that still runs (the interrupt handler's last resort). */
+export function killStarted(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /** Starts a node entry file as a real process, with the lag probe preloaded and an IPC channel. */
 export function startProcess(options: StartOptions): MeasuredProcess {
   const child: ChildProcess = spawn(
@@ -62,7 +70,11 @@ export function startProcess(options: StartOptions): MeasuredProcess {
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  running.add(child);
+  const exited = once(child, 'exit').then(([code]) => {
+    running.delete(child);
+    return code as number | null;
+  });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${options.name}: could not start ${options.runtime.node}`);
 

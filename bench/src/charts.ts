@@ -219,7 +219,7 @@ export function renderTargetsOverview(
   const numeric = targets.flatMap(({ scenario, target }) =>
     target.numeric ? [{ scenario, target, n: target.numeric }] : [],
   );
-  const left = 12;
+  const left = 24;
   const right = WIDTH - 150;
   const top = 52;
   const row = 34;

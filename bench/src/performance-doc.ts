@@ -33,7 +33,10 @@ export function renderDocBlock(run: ParsedRun, chartDir: string, chartLink: stri
   const lines = [BEGIN, '', header(run), ''];
   const targets = run.scenarios.flatMap((s) => s.targets.map((target) => ({ scenario: s.id, target })));
   if (targets.some((t) => t.target.numeric)) {
-    writeFileSync(`${chartDir}targets.svg`, renderTargetsOverview('Every numeric target of the run, met or missed (yes/no targets: in the tables)', targets));
+    writeFileSync(
+      `${chartDir}targets.svg`,
+      renderTargetsOverview('Every numeric target of the run, met or missed (yes/no targets: in the tables)', targets),
+    );
     lines.push(`![Every numeric target of the run, met or missed](${chartLink}targets.svg)`, '');
   }
   for (const scenario of run.scenarios) {

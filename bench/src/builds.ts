@@ -113,7 +113,7 @@ export async function prepareBuild(
     assertBuilt(build);
     const migrations = git(['diff', '--name-only', commit, '--', ':(glob)**/migrations/**']);
     const notes = [
-      'Each scenario runs on both builds one after the other (which goes first alternates from scenario to scenario), in the same run; both share the bench database (migrated and seeded once) and the Redis server, each build under its own key prefix.',
+      'Each scenario runs on both builds one after the other (which goes first alternates), in the same run; both share the bench database (migrated and seeded once) and the Redis server, each build under its own key prefix.',
       ...(migrations
         ? [
             `Migrations differ between the builds (${migrations.split('\n').join(', ')}): the database has the working tree's schema, which the old build runs on.`,

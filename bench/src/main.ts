@@ -15,6 +15,7 @@ import { physicalLimitScenario } from './scenarios/physical-limit.js';
 import { runtimeScenario } from './scenarios/runtime.js';
 import { statementsScenario } from './scenarios/statements.js';
 import { loadSettings, USAGE } from './settings.js';
+import { median } from './stats.js';
 
 /** Posts in the bench database: the largest page-size scenario walks all of them. */
 const BENCH_POSTS = 2_480;
@@ -62,22 +63,47 @@ async function runOne(definition: ScenarioDefinition, ctx: BenchContext): Promis
   }
 }
 
-function compareReports(
-  oldBuild: Build,
-  newBuild: Build,
-  pairs: Array<{ next: ScenarioReport; previous: ScenarioReport }>,
-  notes: string[],
-): Comparison {
+interface PlannedRun {
+  key: string;
+  label: string;
+  definition: ScenarioDefinition;
+  which: 'new' | 'old';
+  round: number;
+}
+
+interface FinishedRun extends PlannedRun {
+  report: ScenarioReport;
+}
+
+/** Each scenario's headline figures, old and new build: the median over the rounds of each. */
+function compareReports(oldBuild: Build, newBuild: Build, runs: FinishedRun[], notes: string[]): Comparison {
+  const ids = [...new Set(runs.filter((r) => r.which === 'old').map((r) => r.definition.id))];
   return {
     old: { label: oldBuild.label, commit: oldBuild.commit },
     new: { label: newBuild.label, commit: newBuild.commit },
-    scenarios: pairs.map(({ next, previous }) => {
-      const error = next.error ?? previous.error ?? next.skipped ?? previous.skipped;
-      const rows = (next.figures ?? []).flatMap((figure) => {
-        const before = (previous.figures ?? []).find((f) => f.name === figure.name);
-        return before ? [{ ...figure, old: before.value, new: figure.value }] : [];
-      });
-      return { id: next.id, title: next.title, rows, ...(error ? { error } : {}) };
+    scenarios: ids.map((id) => {
+      const of = (which: 'new' | 'old') =>
+        runs.filter((r) => r.definition.id === id && r.which === which).map((r) => r.report);
+      const next = of('new');
+      const previous = of('old');
+      const failed = [...next, ...previous].find((r) => r.error);
+      const skipped = [...next, ...previous].find((r) => r.skipped);
+      const medianOf = (reports: ScenarioReport[], name: string) =>
+        median(reports.flatMap((r) => (r.figures ?? []).filter((f) => f.name === name).map((f) => f.value)));
+      const rows = (next[0]?.figures ?? []).map((figure) => ({
+        name: figure.name,
+        unit: figure.unit,
+        better: figure.better,
+        old: medianOf(previous, figure.name),
+        new: medianOf(next, figure.name),
+      }));
+      return {
+        id,
+        title: next[0]?.title ?? String(id),
+        rows: skipped ? [] : rows,
+        ...(failed?.error ? { error: failed.error } : {}),
+        ...(skipped?.skipped && !failed ? { skipped: skipped.skipped } : {}),
+      };
     }),
     notes,
   };
@@ -120,18 +146,42 @@ async function main(): Promise<void> {
   const recorded = recordedDurations(settings.profile);
   const estimate = (s: ScenarioDefinition) =>
     recorded.get(s.id) ?? (settings.profile === 'quick' ? s.estimateS / 5 : s.estimateS);
-  const plan: PlannedScenario[] = chosen.flatMap((s, index) => {
-    if (!previous || !s.compares) return [{ key: String(s.id), label: s.name, estimateS: estimate(s) }];
-    const both = [
-      { key: `${s.id}:new`, label: `${s.name} (working tree)`, estimateS: estimate(s) },
-      { key: `${s.id}:old`, label: `${s.name} (${compare})`, estimateS: estimate(s) },
-    ];
-    return index % 2 === 1 ? both.reverse() : both;
+  // Under --compare each scenario runs on both builds, `rounds` times; which build goes first
+  // alternates, so drift over the run does not favour one of them.
+  const rounds = previous ? options.rounds : 1;
+  const runsPlan: PlannedRun[] = chosen.flatMap((definition, index) => {
+    if (!previous || !definition.compares) {
+      return [{ key: String(definition.id), label: definition.name, definition, which: 'new' as const, round: 1 }];
+    }
+    return Array.from({ length: rounds }, (_, r) => {
+      const round = rounds > 1 ? `, round ${r + 1}/${rounds}` : '';
+      const pair: PlannedRun[] = [
+        {
+          key: `${definition.id}:new:${r + 1}`,
+          label: `${definition.name} (working tree${round})`,
+          definition,
+          which: 'new',
+          round: r + 1,
+        },
+        {
+          key: `${definition.id}:old:${r + 1}`,
+          label: `${definition.name} (${compare}${round})`,
+          definition,
+          which: 'old',
+          round: r + 1,
+        },
+      ];
+      return (index + r) % 2 === 1 ? pair.reverse() : pair;
+    }).flat();
   });
+  const plan: PlannedScenario[] = runsPlan.map((run) => ({
+    key: run.key,
+    label: run.label,
+    estimateS: estimate(run.definition),
+  }));
   const progress = new Progress(plan);
 
-  const reports: ScenarioReport[] = [];
-  const oldReports: ScenarioReport[] = [];
+  const finished: FinishedRun[] = [];
   try {
     bench = await openBench({
       settings,
@@ -143,43 +193,29 @@ async function main(): Promise<void> {
       authors: BENCH_AUTHORS,
     });
     const ctx: BenchContext = { ...bench.ctx, step: (message) => progress.stepTo(message) };
-    for (const [index, definition] of chosen.entries()) {
-      const runs: Array<[string, BenchContext, ScenarioReport[]]> = [
-        [previous && definition.compares ? `${definition.id}:new` : String(definition.id), ctx, reports],
-      ];
-      if (previous && definition.compares) {
-        // The old build gets its own Redis prefix (cache entries of another shape, its own queues).
-        const oldCtx = { ...ctx, build: previous.build, redisPrefix: `${ctx.redisPrefix}old:` };
-        const oldRun: [string, BenchContext, ScenarioReport[]] = [`${definition.id}:old`, oldCtx, oldReports];
-        // Alternating which build goes first, so drift over the run does not favour one of them.
-        if (index % 2 === 1) runs.unshift(oldRun);
-        else runs.push(oldRun);
-      }
-      for (const [key, runCtx, into] of runs) {
-        progress.startScenario(key);
-        const report = await runOne(definition, runCtx);
-        report.durationS = Math.round(progress.endScenario());
-        log(`scenario ${key} done in ${report.durationS} s${report.skipped ? ` (skipped: ${report.skipped})` : ''}`);
-        into.push(report);
-      }
+    // The old build gets its own Redis prefix (cache entries of another shape, its own queues).
+    const oldCtx: BenchContext | null = previous
+      ? { ...ctx, build: previous.build, redisPrefix: `${ctx.redisPrefix}old:` }
+      : null;
+    for (const run of runsPlan) {
+      progress.startScenario(run.key);
+      const report = await runOne(run.definition, run.which === 'old' && oldCtx ? oldCtx : ctx);
+      report.durationS = Math.round(progress.endScenario());
+      log(`scenario ${run.key} done in ${report.durationS} s${report.skipped ? ` (skipped: ${report.skipped})` : ''}`);
+      finished.push({ ...run, report });
     }
   } finally {
     await bench?.close();
     cleanUp();
   }
 
-  const comparison =
-    previous && compare
-      ? compareReports(
-          previous.build,
-          build,
-          reports.flatMap((next) => {
-            const old = oldReports.find((r) => r.id === next.id);
-            return old ? [{ next, previous: old }] : [];
-          }),
-          previous.notes,
-        )
-      : undefined;
+  const reports = finished.filter((r) => r.which === 'new' && r.round === 1).map((r) => r.report);
+  const comparison = previous
+    ? compareReports(previous.build, build, finished, [
+        ...previous.notes,
+        ...(rounds > 1 ? [`Each figure is the median of ${rounds} rounds per build.`] : []),
+      ])
+    : undefined;
   const complete = settings.profile === 'full' && !only && !compare;
   const file = writeRunReport(
     {
@@ -204,7 +240,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\n${sections.join('\n')}\nwritten to ${file}${complete ? ' and bench/results/latest.json' : ' (a partial run: latest.json, which the docs are drawn from, is left as it was)'}\n`,
   );
-  if ([...reports, ...oldReports].some((r) => r.error)) process.exitCode = 1;
+  if (finished.some((r) => r.report.error)) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

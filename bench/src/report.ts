@@ -97,6 +97,8 @@ const comparisonSchema = z.object({
         }),
       ),
       error: z.string().optional(),
+      /** Skipped on one build or both (e.g. a feature the old build lacks): not comparable, not a regression. */
+      skipped: z.string().optional(),
     }),
   ),
   notes: z.array(z.string()),
@@ -198,6 +200,10 @@ export function renderComparison(comparison: Comparison, heading = '###'): strin
     if (scenario.error) {
       all = false;
       lines.push(`failed: ${scenario.error}`, '');
+      continue;
+    }
+    if (scenario.skipped) {
+      lines.push(`not compared (skipped): ${scenario.skipped}`, '');
       continue;
     }
     const rows = scenario.rows.map((row) => {

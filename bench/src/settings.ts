@@ -69,6 +69,8 @@ const benchEnvSchema = z.object({
     .optional(),
   /** A git ref to bench side by side with the working tree (see --compare). */
   BENCH_COMPARE: z.string().min(1).optional(),
+  /** Under --compare: pairs of runs per scenario (the comparison takes the median of each build's). */
+  BENCH_ROUNDS: z.coerce.number().int().min(1).max(5).default(1),
   /** Scenario 7 without Node 24 installed: `install` it from the npm registry, or `skip` the scenario. */
   BENCH_NODE24: z.enum(['install', 'skip']).default('install'),
   /** Override scenario 6's checkpoints, e.g. 100000,300000 when 1M does not fit the time budget. */
@@ -80,11 +82,12 @@ const benchEnvSchema = z.object({
   BENCH_REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
 });
 
-export const USAGE = `pnpm bench [--quick] [--only 1,3] [--compare <git-ref>]
+export const USAGE = `pnpm bench [--quick] [--only 1,3] [--compare <git-ref> [--rounds 3]]
   --quick            a 2-minute smoke test of the harness (BENCH_PROFILE=quick); not a measurement
   --only 1,3         run only these scenarios (BENCH_ONLY)
   --compare <ref>    also build <ref> in .tmp/bench-compare/ and run the chosen scenarios against
                      both builds in the same run, reporting new / old per figure (BENCH_COMPARE)
+  --rounds 3         with --compare: run each scenario 3 times per build, compare the medians (BENCH_ROUNDS, 1–5)
 Environment: BENCH_NODE24=install|skip, BENCH_MEMORY_CHECKPOINTS, BENCH_DATABASE_SERVER, BENCH_REDIS_URL`;
 
 /** Settings from the command line, falling back on the BENCH_* variables. */
@@ -96,6 +99,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, argv: string[] = []) {
       profile: { type: 'string' },
       only: { type: 'string' },
       compare: { type: 'string' },
+      rounds: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -105,6 +109,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, argv: string[] = []) {
     ...(values.quick ? { BENCH_PROFILE: 'quick' } : values.profile ? { BENCH_PROFILE: values.profile } : {}),
     ...(values.only ? { BENCH_ONLY: values.only } : {}),
     ...(values.compare ? { BENCH_COMPARE: values.compare } : {}),
+    ...(values.rounds ? { BENCH_ROUNDS: values.rounds } : {}),
   });
   const settings = structuredClone(profiles[e.BENCH_PROFILE]);
   settings.runtime.node24 = e.BENCH_NODE24;
@@ -114,6 +119,7 @@ export function loadSettings(env: NodeJS.ProcessEnv, argv: string[] = []) {
     help: values.help === true,
     only: e.BENCH_ONLY ? new Set(e.BENCH_ONLY.split(',').map(Number)) : null,
     compare: e.BENCH_COMPARE ?? null,
+    rounds: e.BENCH_ROUNDS,
     databaseServer: e.BENCH_DATABASE_SERVER,
     redisUrl: e.BENCH_REDIS_URL,
   };

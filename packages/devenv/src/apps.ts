@@ -122,6 +122,10 @@ export async function runDetached(pnpm: string, env: QuickstartEnv, timeoutMs = 
   while (pending.size) {
     for (const endpoint of [...pending]) if (await answers(endpoint.probe)) pending.delete(endpoint);
     if (!pending.size) break;
+    // A process entry that cannot start says so in one line (runProcessEntry); under `tsx
+    // watch` it then waits for a file change instead of exiting, so read the log for it.
+    const crashed = existsSync(appsLog) ? /: (failed to start|Invalid configuration)/.exec(readFileSync(appsLog, 'utf8')) : null;
+    if (crashed) exited ??= 'a process failed to start';
     if (exited || Date.now() > deadline) {
       const log = existsSync(appsLog) ? tail(readFileSync(appsLog, 'utf8'), 30) : '';
       throw new SetupError(

@@ -91,7 +91,9 @@ export function runForeground(pnpm: string, env: QuickstartEnv): Promise<never> 
   process.on('SIGTERM', () => child.kill('SIGTERM'));
   return new Promise((_, reject) => {
     child.on('exit', (code) => {
-      process.stdout.write('\nstopped. PostgreSQL and Redis still run (npm test uses them); npm run stop stops them.\n');
+      process.stdout.write(
+        '\nstopped. PostgreSQL and Redis still run (npm test uses them); npm run stop stops them.\n',
+      );
       process.exit(code ?? 0);
     });
     child.on('error', reject);
@@ -124,7 +126,9 @@ export async function runDetached(pnpm: string, env: QuickstartEnv, timeoutMs = 
     if (!pending.size) break;
     // A process entry that cannot start says so in one line (runProcessEntry); under `tsx
     // watch` it then waits for a file change instead of exiting, so read the log for it.
-    const crashed = existsSync(appsLog) ? /: (failed to start|Invalid configuration)/.exec(readFileSync(appsLog, 'utf8')) : null;
+    const crashed = existsSync(appsLog)
+      ? /: (failed to start|Invalid configuration)/.exec(readFileSync(appsLog, 'utf8'))
+      : null;
     if (crashed) exited ??= 'a process failed to start';
     if (exited || Date.now() > deadline) {
       const log = existsSync(appsLog) ? tail(readFileSync(appsLog, 'utf8'), 30) : '';

@@ -13,7 +13,9 @@ const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).de
 /** The variables the quickstart itself reads; every process still validates its own. */
 const quickstartEnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL'),
-  REDIS_URL: z.string().regex(/^redis:\/\/\S+$/, 'must be a redis:// URL (TLS servers are not set up by the quickstart)'),
+  REDIS_URL: z
+    .string()
+    .regex(/^redis:\/\/\S+$/, 'must be a redis:// URL (TLS servers are not set up by the quickstart)'),
   PORT: port(3000),
   WORKER_METRICS_PORT: port(9464),
   SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// URL'),

@@ -44,7 +44,8 @@ export async function findSystemPostgres(): Promise<{ found?: PostgresBinaries; 
     const majors = readdirSync('/usr/lib/postgresql')
       .filter((name) => /^\d+$/.test(name))
       .sort((a, b) => Number(b) - Number(a));
-    for (const major of majors) candidates.push({ dir: `/usr/lib/postgresql/${major}/bin`, origin: "Debian's postgresql" });
+    for (const major of majors)
+      candidates.push({ dir: `/usr/lib/postgresql/${major}/bin`, origin: "Debian's postgresql" });
   }
   const brew = findExecutable('brew');
   if (brew) {

@@ -14,7 +14,12 @@ export type PostgresProbe =
 const versionRow = z.object({ server_version: z.string(), server_version_num: z.string() });
 const privilegesRow = z.object({ can_create: z.boolean() });
 
-export function clientConfig(address: ServerAddress, database: string, user = address.user, password = address.password) {
+export function clientConfig(
+  address: ServerAddress,
+  database: string,
+  user = address.user,
+  password = address.password,
+) {
   return { host: address.host, port: address.port, user, password, database, connectionTimeoutMillis: 5_000 };
 }
 
@@ -48,10 +53,12 @@ export async function probePostgres(address: ServerAddress): Promise<PostgresPro
     }
     try {
       const version = versionRow.parse(
-        (await client.query('select current_setting($1) as server_version, current_setting($2) as server_version_num', [
-          'server_version',
-          'server_version_num',
-        ])).rows[0],
+        (
+          await client.query(
+            'select current_setting($1) as server_version, current_setting($2) as server_version_num',
+            ['server_version', 'server_version_num'],
+          )
+        ).rows[0],
       );
       const privileges = privilegesRow.parse(
         (await client.query('select rolcreatedb or rolsuper as can_create from pg_roles where rolname = current_user'))

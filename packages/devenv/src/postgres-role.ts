@@ -27,7 +27,13 @@ async function createThroughClient(address: ServerAddress): Promise<RoleOutcome>
   const hosts = [address.host, '/var/run/postgresql', '/tmp'];
   for (const user of [...new Set([osUser, 'postgres'])]) {
     for (const host of hosts) {
-      const client = new pg.Client({ host, port: address.port, user, database: 'postgres', connectionTimeoutMillis: 3_000 });
+      const client = new pg.Client({
+        host,
+        port: address.port,
+        user,
+        database: 'postgres',
+        connectionTimeoutMillis: 3_000,
+      });
       client.on('error', () => undefined);
       try {
         await client.connect();
@@ -36,10 +42,13 @@ async function createThroughClient(address: ServerAddress): Promise<RoleOutcome>
         continue;
       }
       try {
-        const admin = await client.query('select rolsuper or rolcreaterole as admin from pg_roles where rolname = current_user');
+        const admin = await client.query(
+          'select rolsuper or rolcreaterole as admin from pg_roles where rolname = current_user',
+        );
         if (!z.object({ admin: z.boolean() }).parse(admin.rows[0]).admin) continue;
         const found = roleRow.parse(
-          (await client.query('select exists (select 1 from pg_roles where rolname = $1) as exists', [address.user])).rows[0],
+          (await client.query('select exists (select 1 from pg_roles where rolname = $1) as exists', [address.user]))
+            .rows[0],
         );
         if (found.exists) return 'exists';
         await client.query(
@@ -73,7 +82,20 @@ async function createThroughPsql(address: ServerAddress): Promise<RoleOutcome> {
   const [file, ...prefix] = asPostgres;
   const result = await run(
     file,
-    [...prefix, psql, '-X', '-q', '-p', String(address.port), '-d', 'postgres', '-v', `name=${address.user}`, '-v', `password=${address.password}`],
+    [
+      ...prefix,
+      psql,
+      '-X',
+      '-q',
+      '-p',
+      String(address.port),
+      '-d',
+      'postgres',
+      '-v',
+      `name=${address.user}`,
+      '-v',
+      `password=${address.password}`,
+    ],
     { input: PSQL_SCRIPT },
   );
   if (result.code !== 0) return 'no-admin-access';

@@ -1,6 +1,11 @@
 import { findExecutable } from './commands.js';
 import type { ServerAddress } from './env-file.js';
-import { embeddedPackageName, findEmbeddedPostgres, findSystemPostgres, type PostgresBinaries } from './postgres-binaries.js';
+import {
+  embeddedPackageName,
+  findEmbeddedPostgres,
+  findSystemPostgres,
+  type PostgresBinaries,
+} from './postgres-binaries.js';
 import { MIN_POSTGRES_MAJOR, type PostgresProbe, probePostgres } from './postgres-probe.js';
 import { createLoginRole, createRoleCommand } from './postgres-role.js';
 import { initPrivatePostgres, readClusterState, startPrivatePostgres } from './private-postgres.js';
@@ -89,7 +94,8 @@ async function startLocalPostgres(
     return `the private one in .tmp/postgres, ${previous.origin}`;
   }
   const system = await findSystemPostgres();
-  for (const old of system.tooOld) detail(`skipping PostgreSQL ${old.version} (${old.origin}): older than ${MIN_POSTGRES_MAJOR}`);
+  for (const old of system.tooOld)
+    detail(`skipping PostgreSQL ${old.version} (${old.origin}): older than ${MIN_POSTGRES_MAJOR}`);
   let binaries: PostgresBinaries | undefined = system.found;
   if (!binaries) {
     const manager = await packageManager();
@@ -106,7 +112,9 @@ async function startLocalPostgres(
       installPostgresHint(),
     );
   }
-  step(`PostgreSQL: nothing answers at ${where}; starting a private PostgreSQL ${binaries.version} (${binaries.origin})`);
+  step(
+    `PostgreSQL: nothing answers at ${where}; starting a private PostgreSQL ${binaries.version} (${binaries.origin})`,
+  );
   const state = await initPrivatePostgres(binaries, address);
   await startPrivatePostgres(state, address);
   detail(`superuser "${address.user || 'postgres'}" with the password of DATABASE_URL; data in .tmp/postgres/data`);

@@ -26,7 +26,11 @@ export function composeCommand(): string[] | undefined {
 }
 
 /** The server URLs the tests use, and where they came from. */
-export function testServers(env: NodeJS.ProcessEnv = process.env): { databaseUrl: string; redisUrl: string; source: string } {
+export function testServers(env: NodeJS.ProcessEnv = process.env): {
+  databaseUrl: string;
+  redisUrl: string;
+  source: string;
+} {
   const dotEnvPath = join(repoRoot, '.env');
   const dotEnv = existsSync(dotEnvPath) ? parseDotEnv(readFileSync(dotEnvPath, 'utf8')) : {};
   const fromDotEnv = (url: string | undefined, database?: string) => {
@@ -50,15 +54,28 @@ export async function missingPrerequisites(databaseUrl: string, redisUrl: string
   if (probe.kind === 'unreachable') {
     missing.push(`PostgreSQL does not answer at ${postgres.host}:${postgres.port}: ${quickstart}`);
   } else if (probe.kind !== 'ready') {
-    missing.push(`PostgreSQL at ${postgres.host}:${postgres.port} refused "${postgres.user}": ${probe.reason}. Fix: point TEST_DATABASE_URL at a role that may create databases`);
+    missing.push(
+      `PostgreSQL at ${postgres.host}:${postgres.port} refused "${postgres.user}": ${probe.reason}. Fix: point TEST_DATABASE_URL at a role that may create databases`,
+    );
   } else if (!probe.canCreateDatabase) {
-    missing.push(`the role "${postgres.user}" may not create databases (each test file makes its own): ALTER ROLE "${postgres.user}" CREATEDB, or point TEST_DATABASE_URL at one that may`);
+    missing.push(
+      `the role "${postgres.user}" may not create databases (each test file makes its own): ALTER ROLE "${postgres.user}" CREATEDB, or point TEST_DATABASE_URL at one that may`,
+    );
   }
   const redis = serverOf(redisUrl, 6379);
   const redisProbe = await probeRedis(redis);
-  if (redisProbe.kind !== 'ready') missing.push(`Redis does not answer at ${redis.host}:${redis.port} (${redisProbe.reason}): ${quickstart}`);
-  if (!findExecutable('redis-server')) missing.push(`the redis-server binary is not on PATH (tests that take Redis down start their own): ${installRedisHint()}`);
-  if (!existsSync(CHROMIUM)) missing.push(`Chromium is not at ${CHROMIUM} (browser tests): ${process.platform === 'linux' ? 'sudo apt-get install chromium' : 'the browser tests need Debian/Ubuntu chromium'}`);
-  if (!composeCommand()) missing.push('docker-compose is not installed (the compose test validates docker-compose.yml with it): sudo apt-get install docker-compose');
+  if (redisProbe.kind !== 'ready') missing.push(`Redis does not answer at ${redis.host}:${redis.port}: ${quickstart}`);
+  if (!findExecutable('redis-server'))
+    missing.push(
+      `the redis-server binary is not on PATH (tests that take Redis down start their own): ${installRedisHint()}`,
+    );
+  if (!existsSync(CHROMIUM))
+    missing.push(
+      `Chromium is not at ${CHROMIUM} (browser tests): ${process.platform === 'linux' ? 'sudo apt-get install chromium' : 'the browser tests need Debian/Ubuntu chromium'}`,
+    );
+  if (!composeCommand())
+    missing.push(
+      'docker-compose is not installed (the compose test validates docker-compose.yml with it): sudo apt-get install docker-compose',
+    );
   return missing;
 }

@@ -86,9 +86,13 @@ export async function initPrivatePostgres(binaries: PostgresBinaries, address: S
         : `remove ${dir} and run the quickstart again`,
     );
   }
-  writeFileSync(join(dataDir, 'postgresql.conf'), "\n# Written by the quickstart on every start.\ninclude 'inkwell.conf'\n", {
-    flag: 'a',
-  });
+  writeFileSync(
+    join(dataDir, 'postgresql.conf'),
+    "\n# Written by the quickstart on every start.\ninclude 'inkwell.conf'\n",
+    {
+      flag: 'a',
+    },
+  );
   writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
   return state;
 }
@@ -134,6 +138,10 @@ export async function stopPrivatePostgres(): Promise<boolean> {
   const state = readClusterState();
   if (!state || !existsSync(join(state.binDir, 'pg_ctl')) || !(await isRunning(state))) return false;
   const { dir, dataDir } = privatePostgresPaths();
-  const result = await run(join(state.binDir, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'], asOwner(state, dir));
+  const result = await run(
+    join(state.binDir, 'pg_ctl'),
+    ['-D', dataDir, '-m', 'fast', '-w', 'stop'],
+    asOwner(state, dir),
+  );
   return result.code === 0;
 }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runDetached, runForeground, printBanner } from './apps.js';
+import { printBanner, runDetached, runForeground } from './apps.js';
 import { findExecutable, run } from './commands.js';
 import { ensureEnvFile, readEnv, repoRoot, serverOf } from './env-file.js';
 import { ensurePostgres } from './postgres.js';
@@ -32,7 +32,9 @@ function clientBuildIsStale(): boolean {
   const built = join(repoRoot, 'packages/client/dist/index.js');
   if (!existsSync(built)) return true;
   const builtAt = statSync(built).mtimeMs;
-  const sources = ['packages/client/src', 'packages/client/scripts', 'packages/api/src'].map((dir) => join(repoRoot, dir));
+  const sources = ['packages/client/src', 'packages/client/scripts', 'packages/api/src'].map((dir) =>
+    join(repoRoot, dir),
+  );
   return sources.some((dir) =>
     readdirSync(dir, { recursive: true, withFileTypes: true }).some(
       (entry) => entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > builtAt,

@@ -123,7 +123,10 @@ async function startPrivateRedis(state: RedisState, address: ServerAddress): Pro
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const log = existsSync(logFile) ? tail(readFileSync(logFile, 'utf8')) : '';
-  throw new SetupError(`the private Redis did not answer on ${address.host}:${address.port}:\n${log}`, `see ${logFile}`);
+  throw new SetupError(
+    `the private Redis did not answer on ${address.host}:${address.port}:\n${log}`,
+    `see ${logFile}`,
+  );
 }
 
 /** Shuts the private Redis down (it writes its AOF first); true if one was running. */
@@ -171,9 +174,15 @@ export async function ensureRedis(address: ServerAddress, packageManager: () => 
           found = await findRedisServer();
         }
       }
-      if (!found) throw new SetupError(`no Redis answers at ${where} and no redis-server is installed`, installRedisHint());
-      step(`Redis: nothing answers at ${where}; starting a private Redis ${found.version} (${found.origin}: ${found.binary})`);
-      await startPrivateRedis({ binary: found.binary, origin: found.origin, host: address.host, port: address.port }, address);
+      if (!found)
+        throw new SetupError(`no Redis answers at ${where} and no redis-server is installed`, installRedisHint());
+      step(
+        `Redis: nothing answers at ${where}; starting a private Redis ${found.version} (${found.origin}: ${found.binary})`,
+      );
+      await startPrivateRedis(
+        { binary: found.binary, origin: found.origin, host: address.host, port: address.port },
+        address,
+      );
       detail('data in .tmp/redis (append-only file); stop it: npm run stop; remove it: rm -rf .tmp/redis');
     }
     probe = await probeRedis(address);
@@ -184,12 +193,19 @@ export async function ensureRedis(address: ServerAddress, packageManager: () => 
 
 function ensureRedisReady(probe: RedisProbe, where: string, which?: string): void {
   if (probe.kind === 'unreachable') {
-    throw new SetupError(`Redis does not answer at ${where} (REDIS_URL in .env): ${probe.reason}`, 'start that server, or point REDIS_URL at 127.0.0.1 with a free port to let the quickstart run one');
+    throw new SetupError(
+      `Redis does not answer at ${where} (REDIS_URL in .env): ${probe.reason}`,
+      'start that server, or point REDIS_URL at 127.0.0.1 with a free port to let the quickstart run one',
+    );
   }
   if (probe.kind === 'refused-login') {
-    throw new SetupError(`Redis at ${where} refused the credentials of REDIS_URL: ${probe.reason}`, 'put the right password in REDIS_URL (.env): redis://:PASSWORD@host:port');
+    throw new SetupError(
+      `Redis at ${where} refused the credentials of REDIS_URL: ${probe.reason}`,
+      'put the right password in REDIS_URL (.env): redis://:PASSWORD@host:port',
+    );
   }
-  if (probe.kind === 'failed') throw new SetupError(`Redis at ${where} failed: ${probe.reason}`, 'check REDIS_URL in .env');
+  if (probe.kind === 'failed')
+    throw new SetupError(`Redis at ${where} failed: ${probe.reason}`, 'check REDIS_URL in .env');
   if (!versionAtLeast(probe.version, MIN_REDIS_VERSION)) {
     throw new SetupError(
       `Redis ${probe.version} at ${where} is older than ${MIN_REDIS_VERSION.join('.')} (BullMQ needs it)`,

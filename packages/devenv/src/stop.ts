@@ -10,5 +10,6 @@ runCommand(async (): Promise<undefined> => {
   if (await stopPrivatePostgres()) stopped.push('the private PostgreSQL (.tmp/postgres)');
   if (await stopPrivateRedis()) stopped.push('the private Redis (.tmp/redis)');
   step(stopped.length ? `stopped ${stopped.join(', ')}` : 'nothing of the quickstart was running');
-  if (stopped.length) step('their data stays in .tmp/ for the next npm run quickstart; rm -rf .tmp/postgres .tmp/redis deletes it');
+  if (stopped.length)
+    step('their data stays in .tmp/ for the next npm run quickstart; rm -rf .tmp/postgres .tmp/redis deletes it');
 });

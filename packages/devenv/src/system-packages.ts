@@ -39,7 +39,9 @@ function apt(command: string[], asksPassword = false): PackageManager {
     name: 'apt',
     packages: { postgres: 'postgresql', redis: 'redis-server' },
     async install(packages) {
-      step(`installing ${packages.join(', ')} with ${sudo}apt-get${asksPassword ? ' (sudo may ask for your password)' : ''}`);
+      step(
+        `installing ${packages.join(', ')} with ${sudo}apt-get${asksPassword ? ' (sudo may ask for your password)' : ''}`,
+      );
       const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
       if (!updated) {
         const update = await run(file, [...prefix, 'update', '-qq'], { env, inherit: asksPassword });

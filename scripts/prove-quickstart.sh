@@ -44,7 +44,7 @@ fresh_clone() { # dir first-port path
 
 quickstart() { # dir log
   local status=0
-  (cd "$1" && PATH="$(cat .proof-path)" timeout 600 npm run --silent quickstart -- --detach) >"$2" 2>&1 || status=$?
+  (cd "$1" && PATH="$(cat .proof-path)" timeout 600 npm run quickstart -- --detach) >"$2" 2>&1 || status=$?
   sed 's/^/    /' "$2"
   [ "$status" = 0 ] || fail "npm run quickstart in $1 exited $status (log: $2)"
 }

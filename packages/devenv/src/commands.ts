@@ -42,7 +42,7 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: options.inherit ? 'inherit' : ['pipe', 'pipe', 'pipe'],
+      stdio: options.inherit ? 'inherit' : [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       ...(options.uid === undefined ? {} : { uid: options.uid }),
       ...(options.gid === undefined ? {} : { gid: options.gid }),
     });
@@ -56,7 +56,9 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
     });
     child.on('error', (error) => resolve({ code: null, stdout, stderr: stderr + error.message }));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    if (child.stdin) child.stdin.end(options.input ?? '');
+    // A child that exits before reading its input (EPIPE) is judged by its exit code.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.input);
   });
 }
 

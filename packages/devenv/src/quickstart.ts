@@ -3,10 +3,9 @@
  * Redis where .env points (started if need be), the role and database, migrations, seed data,
  * the SDK build, then `pnpm dev` in the foreground, or in the background with --detach.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printBanner, runDetached, runForeground } from './apps.js';
+import { clientBuildIsStale, withClientBuildLock } from './client-build.js';
 import { findExecutable, run } from './commands.js';
 import { ensureEnvFile, readEnv, repoRoot, serverOf } from './env-file.js';
 import { ensurePostgres } from './postgres.js';
@@ -27,21 +26,6 @@ async function pnpmStep(pnpm: string, args: string[], what: string): Promise<voi
   if (result.code !== 0) throw new SetupError(`${what} failed (its output is above)`, `pnpm ${args.join(' ')}`);
 }
 
-/** The SDK's dist/ (what a scratch file importing @inkwell/client loads) is older than its sources. */
-function clientBuildIsStale(): boolean {
-  const built = join(repoRoot, 'packages/client/dist/index.js');
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const sources = ['packages/client/src', 'packages/client/scripts', 'packages/api/src'].map((dir) =>
-    join(repoRoot, dir),
-  );
-  return sources.some((dir) =>
-    readdirSync(dir, { recursive: true, withFileTypes: true }).some(
-      (entry) => entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > builtAt,
-    ),
-  );
-}
-
 runCommand(async (): Promise<undefined> => {
   const pnpm = findExecutable('pnpm');
   if (!pnpm) throw new SetupError('pnpm is not on PATH', 'npm run quickstart (it puts the pinned pnpm on PATH)');
@@ -58,11 +42,10 @@ runCommand(async (): Promise<undefined> => {
 
   await pnpmStep(pnpm, ['--silent', 'db:migrate'], 'migrating the database');
   await pnpmStep(pnpm, ['--silent', 'db:seed'], 'seeding demo data (idempotent)');
-  if (clientBuildIsStale()) {
+  await withClientBuildLock(async () => {
+    if (!clientBuildIsStale()) return step('@inkwell/client (the SDK) is built and up to date');
     await pnpmStep(pnpm, ['--silent', '--filter', '@inkwell/client', 'build'], 'building @inkwell/client (the SDK)');
-  } else {
-    step('@inkwell/client (the SDK) is built and up to date');
-  }
+  });
 
   if (flags.detach) {
     await runDetached(pnpm, env);

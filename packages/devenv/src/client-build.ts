@@ -36,7 +36,7 @@ export function clientBuildIsStale(): boolean {
   const built = join(repoRoot, 'packages/client/dist/index.js');
   if (!existsSync(built)) return true;
   const builtAt = statSync(built).mtimeMs;
-  const sources = ['packages/client/src', 'packages/client/scripts', 'packages/api/src'].map((dir) =>
+  const sources = ['packages/client/src', 'packages/client/scripts', 'packages/api/src', 'packages/db/src'].map((dir) =>
     join(repoRoot, dir),
   );
   return sources.some((dir) =>

@@ -21,6 +21,7 @@ import {
   waitFor,
 } from '@inkwell/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { clientBuildIsStale, withClientBuildLock } from '../src/client-build.js';
 import { repoRoot } from '../src/env-file.js';
 import { type DocBlock, docBlocks, docFiles, RUNNABLE_LANGUAGES } from './doc-blocks.js';
@@ -160,6 +161,16 @@ describe('code blocks of README.md, docs/ and the package READMEs', () => {
         });
       }
     }
+  });
+
+  it('every `npm run <script>` the docs name is a script of the root package.json', () => {
+    const manifest = z.object({ scripts: z.record(z.string(), z.string()) });
+    const scripts = Object.keys(manifest.parse(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))).scripts);
+    const named = docFiles(repoRoot).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1] ?? ''),
+    );
+    expect(named.length).toBeGreaterThan(5);
+    expect([...new Set(named)].filter((name) => !scripts.includes(name))).toEqual([]);
   });
 
   it('the README runs its SDK snippet, a REST call and a mail', () => {

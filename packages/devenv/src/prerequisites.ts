@@ -10,6 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv as parseDotEnv } from 'node:util';
+import { webAppExists } from './apps.js';
 import { findExecutable } from './commands.js';
 import { repoRoot, serverOf } from './env-file.js';
 import { probePostgres } from './postgres-probe.js';
@@ -73,6 +74,11 @@ export async function missingPrerequisites(databaseUrl: string, redisUrl: string
     missing.push(
       `Chromium is not at ${CHROMIUM} (browser tests): ${process.platform === 'linux' ? 'sudo apt-get install chromium' : 'the browser tests need Debian/Ubuntu chromium'}`,
     );
+  if (webAppExists() && !findExecutable('nginx') && !existsSync('/usr/sbin/nginx')) {
+    missing.push(
+      'nginx is not installed (the compose test serves the web target with it): sudo apt-get install nginx-light',
+    );
+  }
   if (!composeCommand())
     missing.push(
       'docker-compose is not installed (the compose test validates docker-compose.yml with it): sudo apt-get install docker-compose',

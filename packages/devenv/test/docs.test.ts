@@ -165,7 +165,9 @@ describe('code blocks of README.md, docs/ and the package READMEs', () => {
 
   it('every `npm run <script>` the docs name is a script of the root package.json', () => {
     const manifest = z.object({ scripts: z.record(z.string(), z.string()) });
-    const scripts = Object.keys(manifest.parse(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))).scripts);
+    const scripts = Object.keys(
+      manifest.parse(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))).scripts,
+    );
     const named = docFiles(repoRoot).flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(/npm run ([\w:-]+)/g)].map((match) => match[1] ?? ''),
     );

@@ -82,7 +82,7 @@ const benchEnvSchema = z.object({
   BENCH_REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
 });
 
-export const USAGE = `pnpm bench [--quick] [--only 1,3] [--compare <git-ref> [--rounds 3]]
+export const USAGE = `npm run bench -- [--quick] [--only 1,3] [--compare <git-ref> [--rounds 3]]
   --quick            a 2-minute smoke test of the harness (BENCH_PROFILE=quick); not a measurement
   --only 1,3         run only these scenarios (BENCH_ONLY)
   --compare <ref>    also build <ref> in .tmp/bench-compare/ and run the chosen scenarios against

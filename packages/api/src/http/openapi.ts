@@ -52,6 +52,12 @@ const errorBodySchema = z
       .max(64)
       .optional()
       .meta({ description: 'Machine-readable refinement of `code`, e.g. `EMAIL_NOT_VERIFIED`.' }),
+    retryAfterSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'With `TOO_MANY_REQUESTS`: seconds to wait, as the `Retry-After` header says.' }),
   })
   .meta({ id: 'Error', description: 'Every REST error has this body.' });
 

@@ -4,7 +4,7 @@
  * query options with `useInkwell()` (`useQuery(inkwell.posts.byId.queryOptions({ id }))`).
  */
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { createTRPCContext, createTRPCOptionsProxy, type TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { createContext, createElement, type ReactNode, useContext, useEffect, useState } from 'react';
 import type { AppRouter } from './api-types.js';
 import { hasSession, type InkwellClient, onSessionChange } from './client.js';
@@ -70,6 +70,17 @@ export function useInkwellSession(): InkwellSessionState {
   const state = useContext(SessionContext);
   if (!state) throw new Error('useInkwellSession needs an <InkwellProvider> above it');
   return state;
+}
+
+/**
+ * The same option factories outside React: in a route loader, a test, or a server rendering one
+ * request (with that request's own client and QueryClient, never shared between users).
+ */
+export function createInkwellOptions(options: {
+  client: InkwellClient;
+  queryClient: QueryClient;
+}): TRPCOptionsProxy<AppRouter> {
+  return createTRPCOptionsProxy<AppRouter>({ client: options.client, queryClient: options.queryClient });
 }
 
 /** Typed query/mutation option factories for every procedure. */

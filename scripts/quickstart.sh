@@ -27,6 +27,7 @@ pnpm db:seed
 cat <<'TXT'
 
   Inkwell is starting:
+    web app    http://127.0.0.1:5173   (open this; mails link here)
     api        http://127.0.0.1:3000   (/readyz, /trpc, /api, /docs)
     mail inbox http://127.0.0.1:1080   (every mail the worker sends lands here)
     sign in as admin@inkwell.dev / inkwell-dev-password

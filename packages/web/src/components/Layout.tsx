@@ -1,6 +1,6 @@
 import { useInkwell } from '@inkwell/client/react';
 import { useMutation } from '@tanstack/react-query';
-import { Link, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
+import { Link, Outlet, useNavigate, useRouter } from '@tanstack/react-router';
 import { useEffect, useRef } from 'react';
 import { useMe } from '../session.js';
 
@@ -13,16 +13,16 @@ export function Layout() {
     onSettled: () => navigate({ to: '/' }),
   });
   const main = useRef<HTMLElement>(null);
-  const { pathname } = useLocation();
-  const first = useRef(true);
-  // After a navigation keyboard and screen-reader users continue at the new page's content.
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    main.current?.focus();
-  }, [pathname]);
+  const router = useRouter();
+  // After a navigation inside the app, keyboard and screen-reader users continue at the new
+  // page's content (not on the initial load: there the skip link comes first).
+  useEffect(
+    () =>
+      router.subscribe('onResolved', (event) => {
+        if (event.fromLocation && event.pathChanged) main.current?.focus();
+      }),
+    [router],
+  );
 
   return (
     <>

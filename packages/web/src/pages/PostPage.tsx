@@ -118,7 +118,7 @@ function CommentForm({
     else create.mutate({ postId, parentId, body }, { onSuccess: done });
   };
   return (
-    <form onSubmit={submit} className="comment-form" aria-label={label}>
+    <form onSubmit={submit} className="comment-form">
       <TextAreaField label={label} name="body" rows={3} required maxLength={10_000} defaultValue={initial?.body} error={mutation.error} />
       <ErrorNote error={mutation.error} />
       <button type="submit" disabled={mutation.isPending}>

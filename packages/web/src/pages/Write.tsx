@@ -39,7 +39,7 @@ function PostForm({ post }: { post?: Post }) {
   return (
     <form onSubmit={submit} noValidate className="editor">
       <Field label="Title" name="title" required maxLength={200} defaultValue={post?.title} error={mutation.error} />
-      <div className="tabs" role="group" aria-label="Body view">
+      <div className="tabs" role="group" aria-label="Editor mode">
         <button type="button" aria-pressed={!preview} onClick={() => setPreview(false)}>
           Write
         </button>

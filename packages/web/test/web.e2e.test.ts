@@ -345,6 +345,7 @@ describe('the built web app against a real api, worker and SMTP peer', () => {
     const postId = await createPost(admin, { title: 'Narrow screens', body: 'Read me on a phone.', tags: ['mobile'] });
     const { page, context, watch } = await openPage({ width: 375, height: 800 });
     await page.goto('/sign-in');
+    await page.getByLabel('Email').waitFor();
     // Tab order: skip link first, then the header, then the form.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');

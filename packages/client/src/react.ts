@@ -60,6 +60,7 @@ export function InkwellProvider(props: InkwellProviderProps): ReactNode {
     createElement(context.TRPCProvider, {
       trpcClient: client,
       queryClient,
+      // biome-ignore lint/correctness/noChildrenProp: TRPCProvider's props type requires `children`
       children: createElement(SessionContext.Provider, { value: state }, children),
     }),
   );

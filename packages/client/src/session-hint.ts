@@ -56,7 +56,10 @@ function defaultStorage(): HintStorage | null {
  * is shared by the tabs of one origin. It holds only the sign-in's end time. Falls back to
  * memory where storage is unavailable.
  */
-export function storageSessionHint(key = 'inkwell.session', storage: HintStorage | null = defaultStorage()): SessionHint {
+export function storageSessionHint(
+  key = 'inkwell.session',
+  storage: HintStorage | null = defaultStorage(),
+): SessionHint {
   if (!storage) return memorySessionHint();
   return {
     get: () => Number(storage.getItem(key) ?? 0) > Date.now(),

@@ -100,12 +100,7 @@ export function tokenLink<TRouter extends AnyRouter>(session: TokenSession): TRP
               });
             },
             error(error) {
-              const retryable =
-                !isRetry &&
-                !closed &&
-                op.type !== 'subscription' &&
-                !signIn &&
-                isUnauthorized(error);
+              const retryable = !isRetry && !closed && op.type !== 'subscription' && !signIn && isUnauthorized(error);
               after(async () => {
                 if (retryable && (await session.refreshAfter(ticket.sentWith))) {
                   send(true);

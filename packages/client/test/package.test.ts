@@ -204,7 +204,9 @@ describe('the packed @inkwell/client in a consumer project', () => {
   it('carries the zod field descriptions into the declarations', () => {
     const dts = readFileSync(join(consumer.dir, 'node_modules/@inkwell/client/dist/index.d.ts'), 'utf8');
     expect(dts).toMatch(/\/\*\* Full-text search over title and body[^*]*\*\/\s*q\?: string;/);
-    expect(dts).toMatch(/\/\*\* Opaque position: the `nextCursor` of the previous page[^*]*\*\/\s*cursor\?: null \| string;/);
+    expect(dts).toMatch(
+      /\/\*\* Opaque position: the `nextCursor` of the previous page[^*]*\*\/\s*cursor\?: null \| string;/,
+    );
   });
 
   it('a helper package that exports query options emits its declarations (no TS4058)', async () => {

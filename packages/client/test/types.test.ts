@@ -97,8 +97,8 @@ describe('router shapes (pinned: a change here is a change for every client)', (
 
   it('auth.refresh takes the refresh token in the body or none (cookie)', () => {
     // tRPC adds `void` to optional inputs so `mutate()` needs no argument.
-    // biome-ignore lint/suspicious/noConfusingVoidType: pins tRPC's own optional-input type
     expectTypeOf<RouterInputs['auth']['refresh']>().toEqualTypeOf<
+      // biome-ignore lint/suspicious/noConfusingVoidType: pins tRPC's own optional-input type
       { refreshToken?: string; cookieOnly?: boolean } | undefined | void
     >();
     expectTypeOf<RouterOutputs['auth']['refresh']>().toMatchTypeOf<Tokens>();

@@ -47,9 +47,12 @@ export interface ServedWebApp {
  */
 export async function serveWebApp(outDir: string, apiUrl: string, port?: number): Promise<ServedWebApp> {
   const listenPort = port ?? (await freePort());
-  const child = run(['preview', '--outDir', outDir, '--port', String(listenPort), '--strictPort', '--host', '127.0.0.1'], {
-    INKWELL_API_URL: apiUrl,
-  });
+  const child = run(
+    ['preview', '--outDir', outDir, '--port', String(listenPort), '--strictPort', '--host', '127.0.0.1'],
+    {
+      INKWELL_API_URL: apiUrl,
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();

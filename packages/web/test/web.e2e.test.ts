@@ -5,7 +5,7 @@ import { freePort, waitFor } from '@inkwell/db/testing';
 import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callTrpc, createSignedInUser, signInAs, type SignedInUser } from '../../api/src/test/auth-helpers.js';
+import { callTrpc, createSignedInUser, type SignedInUser, signInAs } from '../../api/src/test/auth-helpers.js';
 import { startTestApi, type TestApi } from '../../api/src/test/harness.js';
 import { loadConfig } from '../../worker/src/config.js';
 import { createLogger } from '../../worker/src/logger.js';
@@ -13,7 +13,14 @@ import { renderMail } from '../../worker/src/mail/templates.js';
 import { type SmtpPeer, startSmtpPeer } from '../../worker/src/test/smtp-peer.js';
 import { workerTestEnv } from '../../worker/src/test/worker-env.js';
 import { type RunningWorker, startWorker } from '../../worker/src/worker.js';
-import { buildWebApp, launchChromium, removeBuild, type ServedWebApp, serveWebApp, watchProblems } from './web-harness.js';
+import {
+  buildWebApp,
+  launchChromium,
+  removeBuild,
+  type ServedWebApp,
+  serveWebApp,
+  watchProblems,
+} from './web-harness.js';
 
 const artifacts = fileURLToPath(new URL('../../../artifacts/web/', import.meta.url));
 /** Short enough that tests outlive several access tokens (the api tolerates 5 s past `exp`). */
@@ -177,7 +184,8 @@ describe('the built web app against a real api, worker and SMTP peer', () => {
 
   it('scrolls the feed through three pages of posts (infinite query over nextCursor)', async () => {
     const author = await createSignedInUser(api);
-    for (let i = 0; i < 45; i += 1) await createPost(author, { title: `Scroll post ${i}`, body: 'Body', tags: ['scrolling'] });
+    for (let i = 0; i < 45; i += 1)
+      await createPost(author, { title: `Scroll post ${i}`, body: 'Body', tags: ['scrolling'] });
     const { page, context, watch } = await openPage();
     const listCalls: string[] = [];
     page.on('request', (request) => {

@@ -38,7 +38,10 @@ const browserLikeFetch: typeof fetch = async (input, init) => {
 
 const tokenStore = memoryTokenStore();
 const client = createInkwellClient({ url: required('INKWELL_URL'), fetch: browserLikeFetch, tokenStore });
-const login = await client.auth.login.mutate({ email: required('INKWELL_EMAIL'), password: required('INKWELL_PASSWORD') });
+const login = await client.auth.login.mutate({
+  email: required('INKWELL_EMAIL'),
+  password: required('INKWELL_PASSWORD'),
+});
 const stored = await tokenStore.get();
 await new Promise((resolve) => setTimeout(resolve, Number(required('INKWELL_EXPIRY_WAIT_MS'))));
 const me = await client.auth.me.query();

@@ -8,7 +8,9 @@ export function describeError(error: unknown): string {
   switch (reason) {
     case 'RATE_LIMITED': {
       const wait = retryAfterSeconds(error);
-      return wait === null ? 'Too many attempts. Wait a little and try again.' : `Too many attempts. Try again in ${wait} s.`;
+      return wait === null
+        ? 'Too many attempts. Wait a little and try again.'
+        : `Too many attempts. Try again in ${wait} s.`;
     }
     case 'EMAIL_NOT_VERIFIED':
       return 'Confirm your email address first: open the link we mailed you, or ask for a new one below.';

@@ -23,7 +23,13 @@ export function Field({ label, name, error, hint, ...input }: FieldProps & Input
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={issue ? true : undefined} aria-describedby={described || undefined} {...input} />
+      <input
+        id={id}
+        name={name}
+        aria-invalid={issue ? true : undefined}
+        aria-describedby={described || undefined}
+        {...input}
+      />
       {hint ? (
         <p className="hint" id={`${id}-hint`}>
           {hint}
@@ -51,7 +57,13 @@ export function TextAreaField({
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} name={name} aria-invalid={issue ? true : undefined} aria-describedby={described || undefined} {...input} />
+      <textarea
+        id={id}
+        name={name}
+        aria-invalid={issue ? true : undefined}
+        aria-describedby={described || undefined}
+        {...input}
+      />
       {hint ? (
         <p className="hint" id={`${id}-hint`}>
           {hint}

@@ -45,7 +45,8 @@ function PostCard({ post }: { post: Post }) {
           {post.author.displayName}
         </Link>{' '}
         · <time dateTime={post.createdAt}>{formatDate(post.createdAt)}</time> · {post.likeCount}{' '}
-        {post.likeCount === 1 ? 'like' : 'likes'} · {post.commentCount} {post.commentCount === 1 ? 'comment' : 'comments'}
+        {post.likeCount === 1 ? 'like' : 'likes'} · {post.commentCount}{' '}
+        {post.commentCount === 1 ? 'comment' : 'comments'}
       </p>
       <p>{excerpt(post.body)}</p>
       {post.tags.length > 0 ? (

@@ -53,7 +53,10 @@ function UserRow({ user, selfId }: { user: User; selfId: string }) {
   const inkwell = useInkwell();
   const queryClient = useQueryClient();
   const roleId = useId();
-  const [state, setState] = useState<{ role: User['role']; disabled: boolean | null }>({ role: user.role, disabled: null });
+  const [state, setState] = useState<{ role: User['role']; disabled: boolean | null }>({
+    role: user.role,
+    disabled: null,
+  });
   const onModerated = (result: { role: User['role']; disabled: boolean }) => {
     setState({ role: result.role, disabled: result.disabled });
     void queryClient.invalidateQueries(inkwell.users.list.pathFilter());
@@ -102,7 +105,10 @@ export function AdminPage() {
   const { me, pending } = useMe();
   const inkwell = useInkwell();
   const users = useInfiniteQuery({
-    ...inkwell.users.list.infiniteQueryOptions({ limit: MODERATION_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor }),
+    ...inkwell.users.list.infiniteQueryOptions(
+      { limit: MODERATION_PAGE_SIZE },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
     enabled: me?.role === 'admin',
   });
   if (pending) return <p aria-live="polite">Loading…</p>;
@@ -111,7 +117,10 @@ export function AdminPage() {
   return (
     <section>
       <h1>Moderation</h1>
-      <p>Change roles, disable accounts (which ends their sessions) and delete any post; comments are deleted from their post's page.</p>
+      <p>
+        Change roles, disable accounts (which ends their sessions) and delete any post; comments are deleted from their
+        post's page.
+      </p>
       <ErrorNote error={users.error} />
       <ul className="users" aria-label="Users">
         {list.map((user) => (

@@ -27,7 +27,15 @@ function ResendVerification({ email }: { email?: string | undefined }) {
   if (resend.data) return <Accepted message={resend.data.message} />;
   return (
     <form onSubmit={submit} aria-label="Send a new verification link">
-      <Field label="Email for a new link" name="email" type="email" autoComplete="email" required defaultValue={email} error={resend.error} />
+      <Field
+        label="Email for a new link"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={email}
+        error={resend.error}
+      />
       <ErrorNote error={resend.error} />
       <button type="submit" disabled={resend.isPending}>
         Send a new verification link
@@ -120,7 +128,14 @@ export function SignInPage() {
           onChange={(event) => setTypedEmail(event.target.value)}
           error={login.error}
         />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required error={login.error} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={login.error}
+        />
         <ErrorNote error={login.error} />
         <button type="submit" disabled={login.isPending}>
           Sign in
@@ -194,7 +209,15 @@ export function ForgotPasswordPage() {
         <Accepted message={request.data.message} />
       ) : (
         <form onSubmit={submit} noValidate>
-          <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={email} error={request.error} />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={email}
+            error={request.error}
+          />
           <ErrorNote error={request.error} />
           <button type="submit" disabled={request.isPending}>
             Mail me a reset link
@@ -244,7 +267,13 @@ export function ResetPasswordPage() {
                 hint={PASSWORD_HINT}
                 error={reset.error}
               />
-              <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required />
+              <Field
+                label="Repeat the new password"
+                name="confirm"
+                type="password"
+                autoComplete="new-password"
+                required
+              />
               {mismatch ? (
                 <p className="issue" role="alert">
                   The two passwords differ.

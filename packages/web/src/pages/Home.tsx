@@ -33,26 +33,30 @@ export function HomePage() {
   return (
     <section>
       <h1>{heading}</h1>
-      <form className="toolbar" role="search" onSubmit={search}>
-        <div className="field inline">
-          <label htmlFor={searchId}>Search posts</label>
-          <input id={searchId} name="q" type="search" defaultValue={q ?? ''} key={q ?? ''} maxLength={200} />
-        </div>
-        <button type="submit">Search</button>
-        <div className="field inline">
-          <label htmlFor={sortId}>Sort</label>
-          <select
-            id={sortId}
-            value={sort ?? 'new'}
-            onChange={(event) =>
-              void navigate({ search: (prev) => ({ ...prev, sort: event.target.value === 'top' ? 'top' : undefined }) })
-            }
-          >
-            <option value="new">Newest</option>
-            <option value="top">Most liked</option>
-          </select>
-        </div>
-      </form>
+      <search>
+        <form className="toolbar" onSubmit={search}>
+          <div className="field inline">
+            <label htmlFor={searchId}>Search posts</label>
+            <input id={searchId} name="q" type="search" defaultValue={q ?? ''} key={q ?? ''} maxLength={200} />
+          </div>
+          <button type="submit">Search</button>
+          <div className="field inline">
+            <label htmlFor={sortId}>Sort</label>
+            <select
+              id={sortId}
+              value={sort ?? 'new'}
+              onChange={(event) =>
+                void navigate({
+                  search: (prev) => ({ ...prev, sort: event.target.value === 'top' ? 'top' : undefined }),
+                })
+              }
+            >
+              <option value="new">Newest</option>
+              <option value="top">Most liked</option>
+            </select>
+          </div>
+        </form>
+      </search>
       {tags.data && tags.data.items.length > 0 ? (
         <nav aria-label="Tags" className="tag-filter">
           <ul className="tags">

@@ -33,7 +33,9 @@ function LikeButton({ post, me }: { post: Post; me: Me | undefined }) {
       if (context?.previous) queryClient.setQueryData(key, context.previous);
     },
     onSuccess: (state) =>
-      queryClient.setQueryData(key, (old) => (old ? { ...old, likedByMe: state.likedByMe, likeCount: state.likeCount } : old)),
+      queryClient.setQueryData(key, (old) =>
+        old ? { ...old, likedByMe: state.likedByMe, likeCount: state.likeCount } : old,
+      ),
     onSettled: () => queryClient.invalidateQueries(inkwell.posts.list.pathFilter()),
   });
   const label = `${post.likeCount} ${post.likeCount === 1 ? 'like' : 'likes'}`;
@@ -119,7 +121,15 @@ function CommentForm({
   };
   return (
     <form onSubmit={submit} className="comment-form">
-      <TextAreaField label={label} name="body" rows={3} required maxLength={10_000} defaultValue={initial?.body} error={mutation.error} />
+      <TextAreaField
+        label={label}
+        name="body"
+        rows={3}
+        required
+        maxLength={10_000}
+        defaultValue={initial?.body}
+        error={mutation.error}
+      />
       <ErrorNote error={mutation.error} />
       <button type="submit" disabled={mutation.isPending}>
         {initial ? 'Save' : parentId ? 'Reply' : 'Comment'}
@@ -140,7 +150,10 @@ function CommentItem({ node, postId, me }: { node: Node; postId: string; me: Me 
   const author = comment.author;
   return (
     <li>
-      <article className={comment.deleted ? 'comment tombstone' : 'comment'} aria-label={author ? `Comment by ${author.displayName}` : 'Deleted comment'}>
+      <article
+        className={comment.deleted ? 'comment tombstone' : 'comment'}
+        aria-label={author ? `Comment by ${author.displayName}` : 'Deleted comment'}
+      >
         {comment.deleted || !author ? (
           <p className="meta">This comment was deleted.</p>
         ) : (
@@ -153,7 +166,12 @@ function CommentItem({ node, postId, me }: { node: Node; postId: string; me: Me 
               {comment.updatedAt !== comment.createdAt ? ' · edited' : ''}
             </p>
             {mode === 'edit' ? (
-              <CommentForm postId={postId} initial={{ id: comment.id, body: comment.body ?? '' }} label="Edit your comment" onDone={() => setMode('read')} />
+              <CommentForm
+                postId={postId}
+                initial={{ id: comment.id, body: comment.body ?? '' }}
+                label="Edit your comment"
+                onDone={() => setMode('read')}
+              />
             ) : (
               <p className="comment-body">{comment.body}</p>
             )}
@@ -186,7 +204,12 @@ function CommentItem({ node, postId, me }: { node: Node; postId: string; me: Me 
         )}
       </article>
       {mode === 'reply' ? (
-        <CommentForm postId={postId} parentId={comment.id} label={`Reply to ${author?.displayName ?? 'comment'}`} onDone={() => setMode('read')} />
+        <CommentForm
+          postId={postId}
+          parentId={comment.id}
+          label={`Reply to ${author?.displayName ?? 'comment'}`}
+          onDone={() => setMode('read')}
+        />
       ) : null}
       {node.replies.length > 0 ? (
         <ul className="replies">

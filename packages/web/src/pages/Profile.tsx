@@ -26,14 +26,25 @@ export function ProfilePage() {
       <h1>{user.displayName}</h1>
       <p className="meta">
         @{user.username}
-        {user.role === 'admin' ? ' · moderator' : ''} · joined <time dateTime={user.createdAt}>{formatDate(user.createdAt)}</time>
+        {user.role === 'admin' ? ' · moderator' : ''} · joined{' '}
+        <time dateTime={user.createdAt}>{formatDate(user.createdAt)}</time>
       </p>
       {user.bio ? <p className="bio">{user.bio}</p> : null}
       <nav aria-label="Profile lists" className="tabs">
-        <Link to="/users/$username" params={{ username }} search={{}} aria-current={tab !== 'liked' ? 'page' : undefined}>
+        <Link
+          to="/users/$username"
+          params={{ username }}
+          search={{}}
+          aria-current={tab !== 'liked' ? 'page' : undefined}
+        >
           Posts
         </Link>
-        <Link to="/users/$username" params={{ username }} search={{ tab: 'liked' }} aria-current={tab === 'liked' ? 'page' : undefined}>
+        <Link
+          to="/users/$username"
+          params={{ username }}
+          search={{ tab: 'liked' }}
+          aria-current={tab === 'liked' ? 'page' : undefined}
+        >
           Liked posts
         </Link>
       </nav>

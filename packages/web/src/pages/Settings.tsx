@@ -22,7 +22,14 @@ function ProfileForm({ me }: { me: Me }) {
   return (
     <form onSubmit={submit} aria-labelledby="profile-heading" noValidate>
       <h2 id="profile-heading">Profile</h2>
-      <Field label="Display name" name="displayName" required maxLength={64} defaultValue={me.displayName} error={save.error} />
+      <Field
+        label="Display name"
+        name="displayName"
+        required
+        maxLength={64}
+        defaultValue={me.displayName}
+        error={save.error}
+      />
       <TextAreaField label="Bio" name="bio" rows={4} maxLength={1_000} defaultValue={me.bio} error={save.error} />
       <ErrorNote error={save.error} />
       {save.isSuccess ? <p role="status">Profile saved.</p> : null}
@@ -48,7 +55,14 @@ function PasswordForm() {
   return (
     <form onSubmit={submit} aria-labelledby="password-heading" noValidate>
       <h2 id="password-heading">Change password</h2>
-      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={change.error} />
+      <Field
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={change.error}
+      />
       <Field
         label="New password"
         name="newPassword"

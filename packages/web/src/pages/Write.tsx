@@ -12,7 +12,14 @@ type Post = RouterOutputs['posts']['byId'];
 
 /** "intro, TypeScript tips" -> ["intro", "typescript", "tips"]: commas or spaces separate tags. */
 function parseTags(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[\s,]+/)
+        .map((tag) => tag.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 function PostForm({ post }: { post?: Post }) {
@@ -39,14 +46,15 @@ function PostForm({ post }: { post?: Post }) {
   return (
     <form onSubmit={submit} noValidate className="editor">
       <Field label="Title" name="title" required maxLength={200} defaultValue={post?.title} error={mutation.error} />
-      <div className="tabs" role="group" aria-label="Editor mode">
+      <fieldset className="tabs">
+        <legend className="visually-hidden">Editor mode</legend>
         <button type="button" aria-pressed={!preview} onClick={() => setPreview(false)}>
           Write
         </button>
         <button type="button" aria-pressed={preview} onClick={() => setPreview(true)}>
           Preview
         </button>
-      </div>
+      </fieldset>
       {preview ? (
         <section aria-label="Preview" className="preview">
           <Markdown source={body || '*Nothing to preview yet.*'} />

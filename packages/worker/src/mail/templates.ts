@@ -61,7 +61,10 @@ function content(message: OutboxMessage, webUrl: string): Content {
         subject: 'Confirm your email address',
         greeting,
         paragraphs: ['Welcome to Inkwell. Please confirm that this is your email address.'],
-        action: { label: 'Confirm email address', url: link(webUrl, MAIL_LINK_PATHS.verifyEmail, message.payload.token) },
+        action: {
+          label: 'Confirm email address',
+          url: link(webUrl, MAIL_LINK_PATHS.verifyEmail, message.payload.token),
+        },
         footer: 'The link expires soon and works once. If you did not sign up, ignore this mail.',
       };
     }
@@ -71,7 +74,10 @@ function content(message: OutboxMessage, webUrl: string): Content {
         subject: 'Reset your password',
         greeting,
         paragraphs: ['Someone (hopefully you) asked to reset the password of your Inkwell account.'],
-        action: { label: 'Choose a new password', url: link(webUrl, MAIL_LINK_PATHS.resetPassword, message.payload.token) },
+        action: {
+          label: 'Choose a new password',
+          url: link(webUrl, MAIL_LINK_PATHS.resetPassword, message.payload.token),
+        },
         footer: 'The link expires soon and works once. If you did not ask for it, ignore this mail.',
       };
     }

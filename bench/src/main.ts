@@ -11,6 +11,7 @@ import { memoryScenario } from './scenarios/memory.js';
 import { mixedScenario } from './scenarios/mixed.js';
 import { physicalLimitScenario } from './scenarios/physical-limit.js';
 import { runtimeScenario } from './scenarios/runtime.js';
+import { webScenario } from './scenarios/web.js';
 import { loadSettings } from './settings.js';
 
 /** Posts in the bench database: the largest page-size scenario walks all of them. */
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
       [5, 'mail', () => mailScenario(ctx)],
       [6, 'memory', () => memoryScenario(ctx)],
       [7, 'runtime', () => runtimeScenario(ctx)],
+      [8, 'web app', () => webScenario(ctx)],
     ];
     for (const [id, name, run] of scenarios) {
       if (only && !only.has(id)) continue;

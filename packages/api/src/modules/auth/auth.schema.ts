@@ -43,8 +43,8 @@ export const emailOnlyInput = z.strictObject({ email: emailInput });
 /** Browsers ask for it so scripts in the page never see the refresh token (docs/auth.md). */
 const cookieOnlyInput = z
   .boolean()
-  .optional()
-  .describe('true: the refresh token is only set as the httpOnly cookie and the answer carries `refreshToken: null`.');
+  .describe('true: the refresh token is only set as the httpOnly cookie and the answer carries `refreshToken: null`.')
+  .optional();
 export const loginInput = z.strictObject({
   email: emailInput,
   password: currentPasswordInput,
@@ -53,7 +53,7 @@ export const loginInput = z.strictObject({
 /** The refresh token comes in the body or in the httpOnly cookie. */
 export const refreshInput = z
   .strictObject({
-    refreshToken: opaqueTokenInput.optional().describe('Omit it to use the httpOnly refresh cookie.'),
+    refreshToken: opaqueTokenInput.describe('Omit it to use the httpOnly refresh cookie.').optional(),
     cookieOnly: cookieOnlyInput,
   })
   .optional();

@@ -38,7 +38,7 @@ export const commentIdInput = z.strictObject({ id: z.uuid() });
 
 export const createCommentInput = z.strictObject({
   postId: z.uuid(),
-  parentId: z.uuid().optional().describe('Reply to this comment (any depth); omit for a top-level comment.'),
+  parentId: z.uuid().describe('Reply to this comment (any depth); omit for a top-level comment.').optional(),
   body: z.string().min(1).max(10_000),
 });
 

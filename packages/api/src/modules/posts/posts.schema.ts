@@ -40,14 +40,14 @@ export type PostSort = (typeof POST_SORTS)[number];
 export const listPostsInput = z.strictObject({
   ...pageInputShape,
   sort: z.enum(POST_SORTS).default('new').describe('`new`: newest first; `top`: most liked first.'),
-  author: z.uuid().optional().describe("Only this user's posts (their id)."),
-  tag: tagNameSchema.optional().describe('Only posts with this tag.'),
+  author: z.uuid().describe("Only this user's posts (their id).").optional(),
+  tag: tagNameSchema.describe('Only posts with this tag.').optional(),
   q: z
     .string()
     .min(1)
     .max(200)
-    .optional()
-    .describe('Full-text search over title and body (web search syntax: words, "phrases", -excluded, or).'),
+    .describe('Full-text search over title and body (web search syntax: words, "phrases", -excluded, or).')
+    .optional(),
 });
 
 export const postIdInput = z.strictObject({ id: z.uuid() });
@@ -63,7 +63,7 @@ export const updatePostInput = z
     id: z.uuid(),
     title: z.string().min(1).max(200).optional(),
     body: z.string().min(1).max(50_000).optional(),
-    tags: z.array(tagNameSchema).max(MAX_TAGS).optional().describe("Replaces the post's tags when given."),
+    tags: z.array(tagNameSchema).max(MAX_TAGS).describe("Replaces the post's tags when given.").optional(),
   })
   .refine((input) => input.title !== undefined || input.body !== undefined || input.tags !== undefined, {
     message: 'Nothing to update',

@@ -278,6 +278,27 @@ describe('the built web app against a real api, worker and SMTP peer', () => {
     await context.close();
   }, 60_000);
 
+  it('signing in drops what was fetched signed out (the provider resets the query cache)', async () => {
+    const user = await createSignedInUser(api);
+    const postId = await createPost(user, { title: 'Liked before', body: 'Seen anonymously first' });
+    expect((await callTrpc(api, 'posts.like', { input: { id: postId }, headers: user.authHeader })).status).toBe(200);
+    const { page, context, watch } = await openPage();
+    await page.goto(`/posts/${postId}`);
+    await page.getByRole('link', { name: 'Sign in to like' }).waitFor();
+    // Signed in within the page (no reload): the post cached as anonymous must not stay.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.goBack();
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Liked before' }).waitFor();
+    await page.getByRole('button', { name: 'Unlike', pressed: true }).waitFor();
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('a like that fails is rolled back', async () => {
     const user = await createSignedInUser(api);
     const postId = await createPost(user, { title: 'Rollback', body: 'Like me' });

@@ -15,21 +15,14 @@ interface FieldProps {
   hint?: string;
 }
 
-/** A labelled input with its hint and its field issue, linked for assistive technology. */
-export function Field({ label, name, error, hint, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+/** Ids linking a control to its hint and field issue, and the issue itself. */
+function useFieldNotes(name: string, error: unknown, hint: string | undefined) {
   const id = useId();
   const issue = issueFor(error, name);
   const described = [hint ? `${id}-hint` : null, issue ? `${id}-issue` : null].filter(Boolean).join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={issue ? true : undefined}
-        aria-describedby={described || undefined}
-        {...input}
-      />
+  const control = { id, name, 'aria-invalid': issue ? true : undefined, 'aria-describedby': described || undefined };
+  const notes = (
+    <>
       {hint ? (
         <p className="hint" id={`${id}-hint`}>
           {hint}
@@ -40,6 +33,19 @@ export function Field({ label, name, error, hint, ...input }: FieldProps & Input
           {issue}
         </p>
       ) : null}
+    </>
+  );
+  return { control, notes };
+}
+
+/** A labelled input with its hint and its field issue, linked for assistive technology. */
+export function Field({ label, name, error, hint, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  const { control, notes } = useFieldNotes(name, error, hint);
+  return (
+    <div className="field">
+      <label htmlFor={control.id}>{label}</label>
+      <input {...control} {...input} />
+      {notes}
     </div>
   );
 }
@@ -51,29 +57,12 @@ export function TextAreaField({
   hint,
   ...input
 }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = useId();
-  const issue = issueFor(error, name);
-  const described = [hint ? `${id}-hint` : null, issue ? `${id}-issue` : null].filter(Boolean).join(' ');
+  const { control, notes } = useFieldNotes(name, error, hint);
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea
-        id={id}
-        name={name}
-        aria-invalid={issue ? true : undefined}
-        aria-describedby={described || undefined}
-        {...input}
-      />
-      {hint ? (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {issue ? (
-        <p className="issue" id={`${id}-issue`}>
-          {issue}
-        </p>
-      ) : null}
+      <label htmlFor={control.id}>{label}</label>
+      <textarea {...control} {...input} />
+      {notes}
     </div>
   );
 }

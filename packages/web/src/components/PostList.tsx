@@ -32,6 +32,22 @@ export function formatDate(iso: string): string {
   return new Date(iso).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 }
 
+/** A post's tags, each linking to the feed filtered by it. */
+export function TagList({ tags }: { tags: readonly string[] }) {
+  if (tags.length === 0) return null;
+  return (
+    <ul className="tags" aria-label="Tags">
+      {tags.map((tag) => (
+        <li key={tag}>
+          <Link to="/" search={{ tag }}>
+            #{tag}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function PostCard({ post }: { post: Post }) {
   return (
     <article className="card" aria-labelledby={`post-${post.id}`}>
@@ -49,17 +65,7 @@ function PostCard({ post }: { post: Post }) {
         {post.commentCount === 1 ? 'comment' : 'comments'}
       </p>
       <p>{excerpt(post.body)}</p>
-      {post.tags.length > 0 ? (
-        <ul className="tags" aria-label="Tags">
-          {post.tags.map((tag) => (
-            <li key={tag}>
-              <Link to="/" search={{ tag }}>
-                #{tag}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <TagList tags={post.tags} />
     </article>
   );
 }

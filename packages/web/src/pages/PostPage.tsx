@@ -5,7 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { formText, TextAreaField } from '../components/Field.js';
 import { Markdown } from '../components/Markdown.js';
-import { formatDate } from '../components/PostList.js';
+import { formatDate, TagList } from '../components/PostList.js';
 import { postRoute } from '../router.js';
 import { type Me, mayModerate, useMe } from '../session.js';
 
@@ -275,17 +275,7 @@ export function PostPage() {
           · <time dateTime={data.createdAt}>{formatDate(data.createdAt)}</time>
           {data.updatedAt !== data.createdAt ? ' · edited' : ''}
         </p>
-        {data.tags.length > 0 ? (
-          <ul className="tags" aria-label="Tags">
-            {data.tags.map((tag) => (
-              <li key={tag}>
-                <Link to="/" search={{ tag }}>
-                  #{tag}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        ) : null}
+        <TagList tags={data.tags} />
         <Markdown source={data.body} />
         <LikeButton post={data} me={me} />
         {mayModerate(me, data.author.id) ? (

@@ -299,6 +299,57 @@ describe('the built web app against a real api, worker and SMTP peer', () => {
     await context.close();
   }, 60_000);
 
+  it('says what went wrong, by the api reason, with field issues next to their fields', async () => {
+    const { page, context, watch } = await openPage();
+    // Every failure here is provoked.
+    watch.expect(/auth\.register|auth\.login|auth\.verifyEmail|auth\.requestPasswordReset|\b(400|403|409|429)\b/);
+
+    await page.goto('/sign-up');
+    await page.getByLabel('Email').fill('not-an-address');
+    await page.getByLabel('Username').fill('x');
+    await page.getByLabel('Display name').fill('Someone');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Some fields need your attention' }).waitFor();
+    const password = page.getByLabel('Password');
+    await expect(password.getAttribute('aria-invalid')).resolves.toBe('true');
+    const describedBy = (await password.getAttribute('aria-describedby')) ?? '';
+    const notes = await Promise.all(describedBy.split(' ').map((id) => page.locator(`[id="${id}"]`).textContent()));
+    expect(notes.join(' ')).toMatch(/at least 12 characters/i);
+    await expect(page.getByLabel('Username').getAttribute('aria-invalid')).resolves.toBe('true');
+    await shot(page, 'sign-up-errors');
+
+    const unverified = await createSignedInUser(api, { verified: false });
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(unverified.email);
+    await page.getByLabel('Password').fill(unverified.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Confirm your email address first' }).waitFor();
+    await page.getByRole('button', { name: 'Send a new verification link' }).click();
+    await page.getByRole('status').filter({ hasText: 'verification link is on its way' }).waitFor();
+
+    const link = linkIn(await mailTo(unverified.email, 'Confirm your email address'), '/verify-email');
+    await page.goto(link);
+    await page.getByText('Your email address is confirmed').waitFor();
+    await page.goto(link);
+    await page.getByRole('alert').filter({ hasText: 'expired or was already used' }).waitFor();
+    await page.getByRole('button', { name: 'Send a new verification link' }).waitFor();
+
+    const limited = `limited_${Date.now()}@example.test`;
+    for (let i = 0; i < 5; i += 1) {
+      await callTrpc(api, 'auth.requestPasswordReset', { input: { email: limited } });
+    }
+    await page.goto('/forgot-password');
+    await page.getByLabel('Email').fill(limited);
+    await page.getByRole('button', { name: 'Mail me a reset link' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /Too many attempts\. Try again in \d+ s\./ })
+      .waitFor();
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  }, 90_000);
+
   it('a like that fails is rolled back', async () => {
     const user = await createSignedInUser(api);
     const postId = await createPost(user, { title: 'Rollback', body: 'Like me' });

@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedInUser } from '../../api/src/test/auth-helpers.js';
 import { startTestApi, type TestApi } from '../../api/src/test/harness.js';
+import { clientBuildIsStale, withClientBuildLock } from '../../devenv/src/client-build.js';
 import { FORBIDDEN_IN_DTS } from '../scripts/forbidden.js';
 
 const run = promisify(execFile);
@@ -120,11 +121,17 @@ async function installedConsumer(tarball: string, hash: string): Promise<string>
  * run's consumer project: the fixtures, a tsconfig, and the installed node_modules.
  */
 async function prepareConsumer(): Promise<{ dir: string; tarballFiles: string[] }> {
-  await exec(process.execPath, [tsx, '--conditions=@inkwell/source', 'scripts/build.ts'], clientDir);
   const packDir = mkdtempSync(join(tmpdir(), 'inkwell-pack-'));
   try {
-    const pnpm = pnpmCommand();
-    await exec(pnpm.file, [...pnpm.args, 'pack', '--pack-destination', packDir], clientDir);
+    // dist/ is shared with the doc test and the quickstart: build (unless a build newer than
+    // every source is there) and pack it without one of them rewriting it meanwhile.
+    await withClientBuildLock(async () => {
+      if (clientBuildIsStale()) {
+        await exec(process.execPath, [tsx, '--conditions=@inkwell/source', 'scripts/build.ts'], clientDir);
+      }
+      const pnpm = pnpmCommand();
+      await exec(pnpm.file, [...pnpm.args, 'pack', '--pack-destination', packDir], clientDir);
+    });
     const [tarballName] = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
     if (!tarballName) throw new Error('pnpm pack wrote no tarball');
     const tarball = join(packDir, tarballName);

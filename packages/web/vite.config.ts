@@ -1,13 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin, type ProxyOptions } from 'vite';
+import { defineConfig, loadEnv, type Plugin, type ProxyOptions } from 'vite';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * The api behind the dev and preview servers' proxy. The browser only ever talks to the web
- * app's own origin, so the api's httpOnly, SameSite=Strict refresh cookie is first-party and
- * the api's Origin check sees a same-origin call (docs/web.md).
+ * Where the dev server listens and which api it proxies to, from the same settings the api and
+ * worker read (the repository's .env, overridden by the environment): the web app at
+ * PUBLIC_WEB_URL (the origin mails link to), the api at INKWELL_API_URL or HOST:PORT. The browser
+ * only ever talks to the web app's own origin, so the api's httpOnly, SameSite=Strict refresh
+ * cookie is first-party and the api sees same-origin calls (docs/web.md).
  */
-const apiUrl = process.env.INKWELL_API_URL ?? 'http://127.0.0.1:3000';
+function servers(mode: string) {
+  const env = loadEnv(mode, repoRoot, '');
+  const web = new URL(env.PUBLIC_WEB_URL || 'http://127.0.0.1:5173');
+  const apiHost = !env.HOST || env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
+  const apiUrl = env.INKWELL_API_URL || `http://${apiHost}:${env.PORT || '3000'}`;
+  // A public origin (behind a proxy) is not an address to bind: listen on loopback then.
+  const host = ['127.0.0.1', 'localhost', '[::1]'].includes(web.hostname) ? web.hostname : '127.0.0.1';
+  return { host, port: Number(web.port || 5173), apiUrl };
+}
 
 /** `/trpc` and `/api` (REST) of the web origin, forwarded to `target`. */
 export function apiProxy(target: string): Record<string, ProxyOptions> {
@@ -35,15 +47,18 @@ function onlyPublicClient(): Plugin {
   };
 }
 
-export default defineConfig({
-  plugins: [react(), onlyPublicClient()],
-  resolve: {
-    // The workspace client's sources (its public entries), as every workspace package uses them.
-    conditions: ['@inkwell/source', 'module', 'browser', 'development|production'],
-    // One React and one QueryClient context, whichever package imports them.
-    dedupe: ['react', 'react-dom', '@tanstack/react-query'],
-  },
-  server: { host: '127.0.0.1', port: 5173, strictPort: true, proxy: apiProxy(apiUrl) },
-  preview: { host: '127.0.0.1', port: 4173, strictPort: true, proxy: apiProxy(apiUrl) },
-  build: { target: 'es2022', sourcemap: true, manifest: true },
+export default defineConfig(({ mode }) => {
+  const { host, port, apiUrl } = servers(mode);
+  return {
+    plugins: [react(), onlyPublicClient()],
+    resolve: {
+      // The workspace client's sources (its public entries), as every workspace package uses them.
+      conditions: ['@inkwell/source', 'module', 'browser', 'development|production'],
+      // One React and one QueryClient context, whichever package imports them.
+      dedupe: ['react', 'react-dom', '@tanstack/react-query'],
+    },
+    server: { host, port, strictPort: true, proxy: apiProxy(apiUrl) },
+    preview: { host, port, strictPort: true, proxy: apiProxy(apiUrl) },
+    build: { target: 'es2022', sourcemap: true, manifest: true },
+  };
 });

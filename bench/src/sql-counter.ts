@@ -16,7 +16,7 @@ export interface StatementCounter {
 /**
  * A TCP proxy in front of PostgreSQL that counts the statements its clients send, from the
  * frontend messages of the wire protocol (every statement is one Query or one Execute message,
- * prepared or not). It forwards every byte unchanged; only the bench's scenario 9 api goes
+ * prepared or not). It forwards every byte unchanged; only the bench's scenario 10 api goes
  * through it, never a timed one.
  */
 export async function startStatementCounter(server: { host: string; port: number }): Promise<StatementCounter> {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StatementCounter, startStatementCounter } from '../src/sql-counter.js';
 
-/** Scenario 9 reports what this proxy counts: it must count every statement once, whatever the protocol. */
+/** Scenario 10 reports what this proxy counts: it must count every statement once, whatever the protocol. */
 describe('statement counter', () => {
   let db: TestDatabase;
   let counter: StatementCounter;

@@ -18,7 +18,7 @@ async function etagOf(url: string): Promise<string | null> {
 }
 
 /**
- * Scenario 8 (#17): a cached anonymous posts.byId answered 304 to `If-None-Match` next to the
+ * Scenario 9 (#17): a cached anonymous posts.byId answered 304 to `If-None-Match` next to the
  * 200 hit, req/s in the same run, over tRPC and REST. Until the api sends an ETag it reports
  * "not supported by this build" instead of a figure.
  */
@@ -59,7 +59,7 @@ export async function conditionalScenario(ctx: BenchContext): Promise<ScenarioRe
     }
     if (targets.length === 0) {
       return {
-        id: 8,
+        id: 9,
         title,
         setup,
         columns: [],
@@ -92,7 +92,7 @@ export async function conditionalScenario(ctx: BenchContext): Promise<ScenarioRe
       figures.push({ name: `${label} 304 / 200`, value: ratio, unit: '×', better: 'higher' });
     }
     return {
-      id: 8,
+      id: 9,
       title,
       setup,
       columns: ['target', 'req/s', 'p50 ms', 'p99 ms', '× the 200 hit'],
@@ -103,7 +103,7 @@ export async function conditionalScenario(ctx: BenchContext): Promise<ScenarioRe
       charts: [
         {
           kind: 'bars',
-          title: 'Scenario 8: 304 req/s as a multiple of the 200 hit (same run)',
+          title: 'Scenario 9: 304 req/s as a multiple of the 200 hit (same run)',
           unit: '× 200 hit',
           bars: measured.map((m, i) => ({
             label: m.name,

@@ -26,7 +26,7 @@ interface Measured {
 const VERSION_BASE = 1_000_000;
 
 /**
- * Scenario 9: SQL statements per request, counted on the wire (a proxy between one api and
+ * Scenario 10: SQL statements per request, counted on the wire (a proxy between one api and
  * PostgreSQL counting Query and Execute messages) around `requests` sequential calls of each
  * kind, after a warm-up call. Informational: the statement budgets are asserted by tests.
  */
@@ -89,7 +89,7 @@ export async function statementsScenario(ctx: BenchContext): Promise<ScenarioRep
       // A write invalidates: the next kind's warm-up refills what it reads.
     }
     return {
-      id: 9,
+      id: 10,
       title: 'SQL statements per request (informational)',
       setup: `${ctx.runtime.label}; one cached api whose PostgreSQL connection goes through a counting proxy (bench/src/sql-counter.ts: Query and Execute messages of the wire protocol); ${n} sequential requests of each kind after one warm-up request; signed-in reads by a reader who likes the post. Not timed.`,
       columns: ['request', 'statements per request', '#16 goal (checked by tests)'],

@@ -20,14 +20,24 @@ export interface ErrorBody {
   requestId: string | null;
   issues?: FieldIssue[];
   reason?: string;
+  /** With `TOO_MANY_REQUESTS`: seconds to wait before trying again (also the `Retry-After` header). */
+  retryAfterSeconds?: number;
 }
 
 /** A TRPCError with a client-actionable `reason`. */
 export class AppError extends TRPCError {
   readonly reason: string | undefined;
-  constructor(options: { code: TRPC_ERROR_CODE_KEY; message: string; reason?: string; cause?: unknown }) {
+  readonly retryAfterSeconds: number | undefined;
+  constructor(options: {
+    code: TRPC_ERROR_CODE_KEY;
+    message: string;
+    reason?: string | undefined;
+    retryAfterSeconds?: number | undefined;
+    cause?: unknown;
+  }) {
     super(options);
     this.reason = options.reason;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -58,5 +68,8 @@ export function toErrorBody(error: TRPCError, requestId: string | null): ErrorBo
   // The JSON parser's own message would echo fragments of the body back; say what happened.
   if (error.code === 'BAD_REQUEST' && error.cause instanceof SyntaxError) body.message = 'Malformed JSON body';
   if (error instanceof AppError && error.reason) body.reason = error.reason;
+  if (error instanceof AppError && error.retryAfterSeconds !== undefined) {
+    body.retryAfterSeconds = error.retryAfterSeconds;
+  }
   return body;
 }

@@ -4,11 +4,32 @@ import { AppError } from './errors.js';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-/** Fields every keyset-paginated list input has; spread into a `z.strictObject`. */
+/**
+ * Fields every keyset-paginated list input has; spread into a `z.strictObject`. Infinite queries
+ * (tRPC, TanStack Query) send `cursor: null` for the first page and add a `direction`: both are
+ * accepted and dropped while parsing, so the parsed input (and the cache key hashed from it) is
+ * the same as without them.
+ */
 export const pageInputShape = {
-  /** Opaque: whatever `nextCursor` of the previous page said. */
-  cursor: z.string().min(1).max(512).optional(),
-  limit: z.coerce.number<number>().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .nullish()
+    .transform((cursor) => cursor ?? undefined)
+    .describe('Opaque position: the `nextCursor` of the previous page; omit (or null) for the first page.'),
+  limit: z.coerce
+    .number<number>()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(DEFAULT_PAGE_SIZE)
+    .describe(`Items per page, 1 to ${MAX_PAGE_SIZE}.`),
+  direction: z
+    .enum(['forward', 'backward'])
+    .optional()
+    .transform(() => undefined)
+    .describe('Ignored: infinite-query clients send it; pages always go forward from `cursor`.'),
 };
 
 export function pageOutput<T extends z.ZodType>(item: T) {

@@ -9,7 +9,8 @@
  * 4. Fail if a declaration file names a module a consumer must never need.
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsdown';
 import ts from 'typescript';
@@ -17,17 +18,18 @@ import { emitApiTypes, loadCompilerOptions } from './emit-api-types.js';
 import { FORBIDDEN_IN_DTS } from './forbidden.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
 const staging = join(root, '.build');
 const dist = join(root, 'dist');
 
-function stage(): void {
+async function stage(): Promise<void> {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   cpSync(join(root, 'src'), join(staging, 'src'), {
     recursive: true,
     filter: (path) => !path.endsWith('.test.ts'),
   });
-  emitApiTypes(join(staging, 'src/api-types.ts'));
+  await emitApiTypes(join(staging, 'src/api-types.ts'));
   writeFileSync(
     join(staging, 'tsconfig.json'),
     JSON.stringify({
@@ -88,6 +90,38 @@ async function bundle(): Promise<void> {
   }
 }
 
+/**
+ * The React entry's declarations inline @trpc/tanstack-react-query's, whose option types
+ * (`UnusedSkipTokenTRPCQueryOptionsOut`, …) that package declares without exporting. A consumer
+ * package that exports `() => useInkwell().posts.byId.queryOptions(…)` must be able to name
+ * them in its own declarations (TS4058 otherwise), so every top-level type the bundle declares
+ * is exported by name.
+ */
+function exportBundledTypes(): void {
+  for (const name of readdirSync(dist).filter((file) => /^react\.d\.[cm]?ts$/.test(file))) {
+    const path = join(dist, name);
+    const text = readFileSync(path, 'utf8');
+    const source = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true);
+    // Local names already exported, and the public names in use (a clash would be a duplicate export).
+    const exported = new Set<string>();
+    for (const statement of source.statements) {
+      if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+        for (const element of statement.exportClause.elements) {
+          exported.add((element.propertyName ?? element.name).text);
+          exported.add(element.name.text);
+        }
+      }
+    }
+    const unexported = source.statements
+      .filter((statement) => ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement))
+      .filter((statement) => !statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))
+      .map((statement) => statement.name.text)
+      .filter((typeName) => !exported.has(typeName));
+    if (unexported.length === 0) continue;
+    writeFileSync(path, `${text.trimEnd()}\nexport type { ${[...new Set(unexported)].sort().join(', ')} };\n`);
+  }
+}
+
 function checkDeclarations(): void {
   const declarations = readdirSync(dist).filter((name) => /\.d\.[cm]?ts$/.test(name));
   if (declarations.length !== 4) throw new Error(`expected 4 declaration files, got ${declarations.join(', ')}`);
@@ -105,8 +139,22 @@ function checkDeclarations(): void {
   }
 }
 
-stage();
+/** The LICENSE must carry the notice of every package bundled into dist/, verbatim. */
+function checkNotices(): void {
+  const license = readFileSync(join(root, 'LICENSE'), 'utf8');
+  const bundledLicense = readFileSync(
+    join(dirname(require.resolve('@trpc/tanstack-react-query/package.json')), 'LICENSE'),
+    'utf8',
+  );
+  if (!license.includes(bundledLicense.trim())) {
+    throw new Error('LICENSE lacks the notice of @trpc/tanstack-react-query (bundled into dist/react.*)');
+  }
+}
+
+checkNotices();
+await stage();
 checkEquivalence();
 await bundle();
+exportBundledTypes();
 checkDeclarations();
 console.log(`built ${readdirSync(dist).join(', ')}`);

@@ -5,7 +5,11 @@
  * module instead of `@inkwell/api`, whose router type carries the server's context (express
  * Request/Response, MikroORM, ioredis, pino) and the OpenAPI meta.
  *
- * Usage: `emitApiTypes(outFile)`; `build.ts` then proves the copy equal to the source types.
+ * Field descriptions come from the zod schemas themselves (`.describe()`), read from the
+ * router at run time, and are printed as doc comments, so editors show them on hover.
+ *
+ * Usage: `await emitApiTypes(outFile)` (under `tsx --conditions=@inkwell/source`); `build.ts`
+ * then proves the copy equal to the source types.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,11 +33,58 @@ export function loadCompilerOptions(): ts.CompilerOptions {
   return { ...parsed.options, noEmit: true };
 }
 
+const apiRoot = new URL('../../api/src/root.ts', import.meta.url).href;
+
+/** Which side of a zod pipe a type was inferred from: inputs are parsed, outputs produced. */
+type Side = 'input' | 'output';
+
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
+
+/** Reads a zod schema's definition (`schema._zod.def`), duck-typed: zod is not ours to import. */
+function zodDef(schema: unknown): ((key: string) => unknown) | null {
+  const internals: unknown = typeof schema === 'object' && schema !== null ? Reflect.get(schema, '_zod') : null;
+  const def: unknown = typeof internals === 'object' && internals !== null ? Reflect.get(internals, 'def') : null;
+  return typeof def === 'object' && def !== null ? (key) => Reflect.get(def, key) : null;
+}
+
+/** A zod schema seen through optional/default/pipe wrappers, with the first description met. */
+function unwrapZod(schema: unknown, side: Side): { core: unknown; description: string | null } {
+  let current = schema;
+  let description: string | null = null;
+  for (let depth = 0; depth < 20; depth += 1) {
+    const found: unknown = typeof current === 'object' && current !== null ? Reflect.get(current, 'description') : null;
+    if (description === null && typeof found === 'string' && found.length > 0) description = found;
+    const def = zodDef(current);
+    if (!def) break;
+    const type = def('type');
+    if (typeof type === 'string' && WRAPPERS.has(type)) current = def('innerType');
+    else if (type === 'pipe') current = def(side === 'input' ? 'in' : 'out');
+    else break;
+  }
+  return { core: current, description };
+}
+
+/** The zod schema of member `name` of an object schema, or of the elements of an array one. */
+function zodChild(schema: unknown, side: Side, name: string | null): unknown {
+  const def = zodDef(unwrapZod(schema, side).core);
+  if (!def) return undefined;
+  if (name === null) return def('type') === 'array' ? def('element') : undefined;
+  const shape = def('type') === 'object' ? def('shape') : undefined;
+  return typeof shape === 'object' && shape !== null ? Reflect.get(shape, name) : undefined;
+}
+
+function docComment(text: string | null): string {
+  return text ? `/** ${text.replace(/\*\//g, '*\\/').replace(/\s+/g, ' ')} */ ` : '';
+}
+
 class TypePrinter {
   constructor(private readonly checker: ts.TypeChecker) {}
 
-  /** `optional`: the type of an optional property, whose `| undefined` the `?` already says. */
-  print(type: ts.Type, depth = 0, optional = false): string {
+  /**
+   * `optional`: the type of an optional property, whose `| undefined` the `?` already says.
+   * `schema`: the zod schema the type was inferred from (`side` of it), for descriptions.
+   */
+  print(type: ts.Type, depth = 0, optional = false, schema: unknown = undefined, side: Side = 'output'): string {
     if (depth > 40) throw new Error('type too deep to print (recursive DTO?)');
     const { checker } = this;
     const f = type.flags;
@@ -52,15 +103,15 @@ class TypePrinter {
     if (f & ts.TypeFlags.BooleanLiteral) return checker.typeToString(type);
     if (type.isUnion()) {
       const members = optional ? type.types.filter((t) => !(t.flags & ts.TypeFlags.Undefined)) : type.types;
-      return this.union(members, depth);
+      return this.union(members, depth, schema, side);
     }
-    if (type.isIntersection()) return type.types.map((t) => this.wrap(t, depth)).join(' & ');
-    if (f & ts.TypeFlags.Object) return this.object(type, depth);
+    if (type.isIntersection()) return type.types.map((t) => this.wrap(t, depth, schema, side)).join(' & ');
+    if (f & ts.TypeFlags.Object) return this.object(type, depth, schema, side);
     throw new Error(`cannot print type ${checker.typeToString(type)}`);
   }
 
-  private union(types: readonly ts.Type[], depth: number): string {
-    const parts = types.map((t) => this.wrap(t, depth));
+  private union(types: readonly ts.Type[], depth: number, schema: unknown, side: Side): string {
+    const parts = types.map((t) => this.wrap(t, depth, schema, side));
     // `boolean` is stored as `false | true`: print it back as `boolean`.
     const hasFalse = parts.includes('false');
     if (hasFalse && parts.includes('true')) {
@@ -69,12 +120,12 @@ class TypePrinter {
     return parts.join(' | ');
   }
 
-  private wrap(type: ts.Type, depth: number): string {
-    const printed = this.print(type, depth + 1);
+  private wrap(type: ts.Type, depth: number, schema: unknown, side: Side): string {
+    const printed = this.print(type, depth + 1, false, schema, side);
     return type.isUnion() || type.isIntersection() ? `(${printed})` : printed;
   }
 
-  private object(type: ts.Type, depth: number): string {
+  private object(type: ts.Type, depth: number, schema: unknown, side: Side): string {
     const { checker } = this;
     if (checker.isTupleType(type)) {
       const elements = checker.getTypeArguments(type as ts.TypeReference);
@@ -83,7 +134,7 @@ class TypePrinter {
     if (checker.isArrayType(type)) {
       const [element] = checker.getTypeArguments(type as ts.TypeReference);
       if (!element) throw new Error('array without element type');
-      return `Array<${this.print(element, depth + 1)}>`;
+      return `Array<${this.print(element, depth + 1, false, zodChild(schema, side, null), side)}>`;
     }
     // Built-ins a JSON payload can be typed with; the consumer's lib declares them.
     const name = type.getSymbol()?.getName();
@@ -99,7 +150,9 @@ class TypePrinter {
       const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
       const propertyType = checker.getTypeOfSymbol(property);
       const key = /^[A-Za-z_$][\w$]*$/.test(property.name) ? property.name : JSON.stringify(property.name);
-      members.push(`${key}${optional ? '?' : ''}: ${this.print(propertyType, depth + 1, optional)};`);
+      const child = zodChild(schema, side, property.name);
+      const printed = this.print(propertyType, depth + 1, optional, child, side);
+      members.push(`${docComment(unwrapZod(child, side).description)}${key}${optional ? '?' : ''}: ${printed};`);
     }
     return members.length === 0 ? '{}' : `{ ${members.join(' ')} }`;
   }
@@ -117,7 +170,33 @@ const PROCEDURE_TYPES: Record<string, string> = {
   subscription: 'TRPCSubscriptionProcedure',
 };
 
-function printRecord(checker: ts.TypeChecker, printer: TypePrinter, record: ts.Type, indent: string): string {
+/** A procedure's zod input and output schemas, by tRPC path (`posts.list`). */
+type RuntimeSchemas = Map<string, { input: unknown; output: unknown }>;
+
+async function loadRuntimeSchemas(): Promise<RuntimeSchemas> {
+  const root: unknown = await import(apiRoot);
+  const router: unknown = typeof root === 'object' && root !== null ? Reflect.get(root, 'appRouter') : null;
+  const def: unknown = typeof router === 'object' && router !== null ? Reflect.get(router, '_def') : null;
+  const procedures: unknown = typeof def === 'object' && def !== null ? Reflect.get(def, 'procedures') : null;
+  if (typeof procedures !== 'object' || procedures === null) throw new Error(`${apiRoot} exports no appRouter`);
+  const schemas: RuntimeSchemas = new Map();
+  for (const [path, procedure] of Object.entries(procedures)) {
+    const procedureDef: unknown = Reflect.get(Object(procedure), '_def');
+    const inputs: unknown = Reflect.get(Object(procedureDef), 'inputs');
+    const input = Array.isArray(inputs) && inputs.length === 1 ? inputs[0] : undefined;
+    schemas.set(path, { input, output: Reflect.get(Object(procedureDef), 'output') });
+  }
+  return schemas;
+}
+
+function printRecord(
+  checker: ts.TypeChecker,
+  printer: TypePrinter,
+  record: ts.Type,
+  indent: string,
+  schemas: RuntimeSchemas,
+  prefix = '',
+): string {
   const lines: string[] = [];
   for (const entry of checker.getPropertiesOfType(record)) {
     const value = checker.getTypeOfSymbol(entry);
@@ -125,20 +204,23 @@ function printRecord(checker: ts.TypeChecker, printer: TypePrinter, record: ts.T
     const procedureType = def ? property(checker, checker.getTypeOfSymbol(def), 'type') : null;
     if (procedureType?.isStringLiteral()) {
       const types = property(checker, checker.getTypeOfSymbol(def as ts.Symbol), '$types');
-      const input = printer.print(property(checker, types, 'input'));
-      const output = printer.print(property(checker, types, 'output'));
+      const runtime = schemas.get(`${prefix}${entry.name}`);
+      const input = printer.print(property(checker, types, 'input'), 0, false, runtime?.input, 'input');
+      const output = printer.print(property(checker, types, 'output'), 0, false, runtime?.output, 'output');
       const typeConstructor = PROCEDURE_TYPES[procedureType.value];
       if (!typeConstructor) throw new Error(`unknown procedure type ${procedureType.value}`);
       lines.push(`${indent}${entry.name}: ${typeConstructor}<{ input: ${input}; output: ${output}; meta: object }>;`);
     } else {
-      lines.push(`${indent}${entry.name}: {`, printRecord(checker, printer, value, `${indent}  `), `${indent}};`);
+      const nested = printRecord(checker, printer, value, `${indent}  `, schemas, `${prefix}${entry.name}.`);
+      lines.push(`${indent}${entry.name}: {`, nested, `${indent}};`);
     }
   }
   return lines.join('\n');
 }
 
 /** Prints the public types of `@inkwell/api` into `outFile`. */
-export function emitApiTypes(outFile: string): void {
+export async function emitApiTypes(outFile: string): Promise<void> {
+  const schemas = await loadRuntimeSchemas();
   // Only the types reachable from the router are resolved; checking the api is its own job.
   const program = ts.createProgram([apiEntry], loadCompilerOptions());
   const checker = program.getTypeChecker();
@@ -176,7 +258,7 @@ export type ErrorBody = ${printer.print(exported('ErrorBody'))};
 export type AppRouter = TRPCBuiltRouter<
   { ctx: object; meta: object; errorShape: ${errorShape}; transformer: ${transformer} },
   {
-${printRecord(checker, printer, property(checker, def, 'record'), '    ')}
+${printRecord(checker, printer, property(checker, def, 'record'), '    ', schemas)}
   }
 >;
 export type RouterInputs = inferRouterInputs<AppRouter>;

@@ -30,3 +30,10 @@ export function fieldIssues(error: unknown): Record<string, string> {
   for (const issue of issues) byPath[issue.path] ??= issue.message;
   return byPath;
 }
+
+/** Seconds the api asks to wait before retrying (`RATE_LIMITED`); null for any other error. */
+export function retryAfterSeconds(error: unknown): number | null {
+  return isInkwellError(error, 'TOO_MANY_REQUESTS') && typeof error.data.retryAfterSeconds === 'number'
+    ? error.data.retryAfterSeconds
+    : null;
+}

@@ -2,7 +2,6 @@ import { type Operation, TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 import type { TokenSession } from './session.js';
-import { readTokens } from './token-store.js';
 
 /** Key in `op.context` of the call's {@link AuthTicket}. */
 const TICKET_CONTEXT_KEY = 'inkwellAuth';
@@ -51,6 +50,16 @@ export async function authorizeRequest(
   return token;
 }
 
+/**
+ * In cookie mode the sign-in procedures are asked to keep the refresh token out of the answer
+ * (`cookieOnly`), so it never reaches the page's scripts.
+ */
+function withCookieOnly(input: unknown): unknown {
+  if (input === undefined || input === null) return { cookieOnly: true };
+  if (typeof input !== 'object' || Array.isArray(input) || Reflect.has(input, 'cookieOnly')) return input;
+  return { ...input, cookieOnly: true };
+}
+
 function isUnauthorized(error: TRPCClientError<AnyRouter>): boolean {
   const data: unknown = error.data;
   return typeof data === 'object' && data !== null && Reflect.get(data, 'code') === 'UNAUTHORIZED';
@@ -76,26 +85,22 @@ export function tokenLink<TRouter extends AnyRouter>(session: TokenSession): TRP
 
         const send = (isRetry: boolean) => {
           if (closed) return;
-          const ticket: AuthTicket = { attach: !SIGN_IN_PATHS.has(op.path), sentWith: null };
-          const attempt = { ...op, context: { ...op.context, [TICKET_CONTEXT_KEY]: ticket } };
+          const signIn = SIGN_IN_PATHS.has(op.path);
+          const ticket: AuthTicket = { attach: !signIn, sentWith: null };
+          const input = signIn && session.mode === 'cookie' ? withCookieOnly(op.input) : op.input;
+          const attempt = { ...op, input, context: { ...op.context, [TICKET_CONTEXT_KEY]: ticket } };
           subscription = next(attempt).subscribe({
             next(envelope) {
               after(async () => {
-                if (SIGN_IN_PATHS.has(op.path) && envelope.result.type === 'data') {
-                  const tokens = readTokens(envelope.result.data);
-                  if (tokens) await session.signedIn(tokens);
+                if (signIn && envelope.result.type === 'data') {
+                  await session.stored(envelope.result.data, op.path === 'auth.login' ? 'sign-in' : 'refresh');
                 }
                 if (SIGN_OUT_PATHS.has(op.path)) await session.signedOut();
                 observer.next(envelope);
               });
             },
             error(error) {
-              const retryable =
-                !isRetry &&
-                !closed &&
-                op.type !== 'subscription' &&
-                !SIGN_IN_PATHS.has(op.path) &&
-                isUnauthorized(error);
+              const retryable = !isRetry && !closed && op.type !== 'subscription' && !signIn && isUnauthorized(error);
               after(async () => {
                 if (retryable && (await session.refreshAfter(ticket.sentWith))) {
                   send(true);

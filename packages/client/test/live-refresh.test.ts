@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedInUser } from '../../api/src/test/auth-helpers.js';
 import { startTestApi, type TestApi } from '../../api/src/test/harness.js';
-import { createInkwellClient, isInkwellError, type LogoutEvent, memoryTokenStore } from '../src/index.js';
+import {
+  createInkwellClient,
+  isInkwellError,
+  memoryTokenStore,
+  onSessionChange,
+  type SessionChange,
+} from '../src/index.js';
 
 const ACCESS_TOKEN_TTL_SECONDS = 1;
 // The api accepts access tokens up to 5 s past `exp` (clock tolerance): wait past both.
@@ -16,21 +22,24 @@ afterAll(async () => {
   await api?.close();
 });
 
-/** A client whose refresh calls are counted at the fetch level. */
+/** A client whose refresh calls and refused (401) answers are counted at the fetch level. */
 function countingClient() {
-  const counts = { refresh: 0 };
+  const counts = { refresh: 0, unauthorized: 0 };
   const tokenStore = memoryTokenStore();
-  const logouts: LogoutEvent[] = [];
   const client = createInkwellClient({
     url: `${api.url}/trpc`,
     tokenStore,
-    onLogout: (event) => logouts.push(event),
-    fetch: (input, init) => {
+    fetch: async (input, init) => {
       if (String(input).includes('auth.refresh')) counts.refresh += 1;
-      return fetch(input, init);
+      const response = await fetch(input, init);
+      if (response.status === 401) counts.unauthorized += 1;
+      return response;
     },
   });
-  return { client, tokenStore, logouts, counts };
+  const changes: SessionChange[] = [];
+  onSessionChange(client, (change) => changes.push(change));
+  const logouts = () => changes.filter((change) => change.type === 'refresh-rejected');
+  return { client, tokenStore, changes, logouts, counts };
 }
 
 describe('token refresh against the real api', () => {
@@ -55,11 +64,12 @@ describe('token refresh against the real api', () => {
     expect(stored?.refreshToken).not.toBe(login.refreshToken);
   }, 60_000);
 
-  it('a revoked session ends in one onLogout and an empty store', async () => {
+  it('a revoked session ends in one refresh-rejected change and an empty store', async () => {
     const user = await createSignedInUser(api);
-    const { client, tokenStore, logouts, counts } = countingClient();
+    const { client, tokenStore, logouts, counts, changes } = countingClient();
     await client.auth.login.mutate({ email: user.email, password: user.password });
     await expect(client.auth.me.query()).resolves.toMatchObject({ id: user.userId });
+    expect(changes).toEqual([{ type: 'signed-in' }]);
 
     // Another device signs the user out everywhere: this client's session family is revoked.
     const other = countingClient();
@@ -75,7 +85,46 @@ describe('token refresh against the real api', () => {
     ]);
     expect(counts.refresh).toBe(1);
     expect(await tokenStore.get()).toBeNull();
-    expect(logouts).toHaveLength(1);
-    expect(isInkwellError(logouts[0]?.error, 'UNAUTHORIZED')).toBe(true);
+    expect(logouts()).toHaveLength(1);
+    const [logout] = logouts();
+    expect(logout?.type === 'refresh-rejected' && isInkwellError(logout.error, 'UNAUTHORIZED')).toBe(true);
+  });
+
+  it('refreshes ahead of expiry: no call is refused on the way', async () => {
+    const user = await createSignedInUser(api);
+    const { client, tokenStore, counts } = countingClient();
+    const login = await client.auth.login.mutate({ email: user.email, password: user.password });
+    const refreshAt = (await tokenStore.get())?.refreshAt ?? 0;
+    // 80% of the 1 s lifetime, measured on this machine from the answer's arrival.
+    expect(refreshAt).toBeGreaterThan(Date.now() - 1_000);
+
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, refreshAt - Date.now()) + 50));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => client.auth.me.query()));
+
+    expect(answers.map((me) => me.id)).toEqual(Array(5).fill(user.userId));
+    expect(counts).toEqual({ refresh: 1, unauthorized: 0 });
+    expect((await tokenStore.get())?.accessToken).not.toBe(login.accessToken);
+  });
+
+  it('clients do not share tokens: two users in one process (one client per request on a server)', async () => {
+    const [ada, bob] = await Promise.all([createSignedInUser(api), createSignedInUser(api)]);
+    const forAda = countingClient();
+    const forBob = countingClient();
+    await Promise.all([
+      forAda.client.auth.login.mutate({ email: ada.email, password: ada.password }),
+      forBob.client.auth.login.mutate({ email: bob.email, password: bob.password }),
+    ]);
+    const anonymous = countingClient();
+
+    const [meAda, meBob, nobody] = await Promise.all([
+      forAda.client.auth.me.query(),
+      forBob.client.auth.me.query(),
+      anonymous.client.auth.me.query().catch((error: unknown) => error),
+    ]);
+
+    expect([meAda.id, meBob.id]).toEqual([ada.userId, bob.userId]);
+    expect(isInkwellError(nobody, 'UNAUTHORIZED')).toBe(true);
+    // The anonymous client had nothing to refresh with: it did not try.
+    expect(anonymous.counts.refresh).toBe(0);
   });
 });

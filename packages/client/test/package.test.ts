@@ -70,6 +70,8 @@ const CONSUMER_TSCONFIG = {
     outDir: 'out',
   },
   include: ['*.ts', '*.cts'],
+  // Compiled on its own, with declarations (see the helper-package test).
+  exclude: ['helper'],
 };
 
 const CONSUMER_PACKAGE = {
@@ -124,7 +126,9 @@ async function prepareConsumer(): Promise<{ dir: string; tarballFiles: string[] 
     // dist/ is shared with the doc test and the quickstart: build (unless a build newer than
     // every source is there) and pack it without one of them rewriting it meanwhile.
     await withClientBuildLock(async () => {
-      if (clientBuildIsStale()) await exec(process.execPath, [tsx, 'scripts/build.ts'], clientDir);
+      if (clientBuildIsStale()) {
+        await exec(process.execPath, [tsx, '--conditions=@inkwell/source', 'scripts/build.ts'], clientDir);
+      }
       const pnpm = pnpmCommand();
       await exec(pnpm.file, [...pnpm.args, 'pack', '--pack-destination', packDir], clientDir);
     });
@@ -175,11 +179,9 @@ afterAll(() => {
 });
 
 describe('the packed @inkwell/client in a consumer project', () => {
-  it('ships only dist/ and package metadata', () => {
+  it('ships only dist/, README, LICENSE and package metadata', () => {
     const files = consumer.tarballFiles.map((f) => f.replace(/^package\//, ''));
-    expect(files.filter((f) => !f.startsWith('dist/')).sort()).toEqual(
-      ['README.md', 'package.json'].filter((f) => files.includes(f)),
-    );
+    expect(files.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
     expect(files).toEqual(
       expect.arrayContaining([
         'dist/index.js',
@@ -190,6 +192,42 @@ describe('the packed @inkwell/client in a consumer project', () => {
       ]),
     );
   });
+
+  it('is publishable: not private, no source-only export condition, the notice of the bundled code', () => {
+    const installed = join(consumer.dir, 'node_modules/@inkwell/client');
+    const manifest: unknown = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    expect(Reflect.get(Object(manifest), 'private')).toBeUndefined();
+    expect(Reflect.get(Object(manifest), 'license')).toBe('MIT');
+    const exportsMap = JSON.stringify(Reflect.get(Object(manifest), 'exports'));
+    expect(exportsMap).toContain('./dist/react.js');
+    expect(exportsMap).not.toContain('@inkwell/source');
+    expect(exportsMap).not.toContain('./src/');
+    const license = readFileSync(join(installed, 'LICENSE'), 'utf8');
+    expect(license).toContain('@trpc/tanstack-react-query');
+    expect(license).toContain('Copyright (c) 2023 Alex Johansson');
+    expect(readFileSync(join(installed, 'README.md'), 'utf8')).toContain('refreshMode');
+  });
+
+  it('carries the zod field descriptions into the declarations', () => {
+    const dts = readFileSync(join(consumer.dir, 'node_modules/@inkwell/client/dist/index.d.ts'), 'utf8');
+    expect(dts).toMatch(/\/\*\* Full-text search over title and body[^*]*\*\/\s*q\?: string;/);
+    expect(dts).toMatch(
+      /\/\*\* Opaque position: the `nextCursor` of the previous page[^*]*\*\/\s*cursor\?: null \| string;/,
+    );
+  });
+
+  it('a helper package that exports query options emits its declarations (no TS4058)', async () => {
+    const helperDir = join(consumer.dir, 'helper');
+    symlinkSync(join(consumer.dir, 'node_modules'), join(helperDir, 'node_modules'), 'dir');
+    const result = await run(process.execPath, [tsc, '-p', '.', '--pretty', 'false'], { cwd: helperDir }).then(
+      ({ stdout }) => ({ ok: true, output: stdout }),
+      (error: unknown) => ({ ok: false, output: String(Reflect.get(Object(error), 'stdout')) }),
+    );
+    expect(result).toEqual({ ok: true, output: '' });
+    const emitted = readFileSync(join(helperDir, 'out/index.d.ts'), 'utf8');
+    expect(emitted).toContain('export declare const usePostOptions');
+    expect(emitted).toContain('@inkwell/client/react');
+  }, 120_000);
 
   it('installs self-contained declarations (no api sources, express, MikroORM, ioredis, pino)', () => {
     const dist = join(consumer.dir, 'node_modules/@inkwell/client/dist');
@@ -294,6 +332,42 @@ describe('the packed @inkwell/client in a consumer project', () => {
       });
       const row = await api.deps.orm.em.fork().execute('select title from posts where id = ?', [seen.postId], 'get');
       expect(row).toEqual({ title: 'Written by the packed client' });
+    }, 60_000);
+
+    it('answers 25 queries of one tick in batches within the limit, and walks an infinite query', async () => {
+      const user = await createSignedInUser(api);
+      const { stdout } = await exec(process.execPath, ['out/concurrency.js'], consumer.dir, {
+        INKWELL_URL: `${api.url}/trpc`,
+        INKWELL_EMAIL: user.email,
+        INKWELL_PASSWORD: user.password,
+      });
+      const seen = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+      expect(seen).toMatchObject({ answered: 25, allFound: true, error: null, pageSizes: [2, 2, 1] });
+      expect(seen.batchSizes.reduce((a: number, b: number) => a + b, 0)).toBe(25);
+      expect(Math.max(...seen.batchSizes)).toBeLessThanOrEqual(20);
+      expect([...seen.titles].sort()).toEqual([0, 1, 2, 3, 4].map((i) => `Page post ${i}`));
+    }, 60_000);
+
+    it('in a browser (a document exists) refreshes by the httpOnly cookie only: the token never reaches the code', async () => {
+      const user = await createSignedInUser(api);
+      const { stdout } = await exec(process.execPath, ['out/cookie-refresh.js'], consumer.dir, {
+        INKWELL_URL: `${api.url}/trpc`,
+        INKWELL_EMAIL: user.email,
+        INKWELL_PASSWORD: user.password,
+        // Past the refresh-ahead point (80% of the 1 s lifetime).
+        INKWELL_EXPIRY_WAIT_MS: '1500',
+      });
+      const seen = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+      expect(seen).toEqual({
+        loginRefreshToken: null,
+        storedRefreshToken: null,
+        cookieSet: true,
+        cookiesIssued: 2,
+        cookieInAnyBody: false,
+        refreshCalls: 1,
+        meId: user.userId,
+        userId: user.userId,
+      });
     }, 60_000);
   });
 });

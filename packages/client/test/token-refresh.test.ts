@@ -5,8 +5,8 @@ import {
   inkwellLinks,
   inkwellSession,
   isInkwellError,
-  type LogoutEvent,
   memoryTokenStore,
+  type SessionChange,
 } from '../src/index.js';
 import { type PeerRouter, startTokenPeer, type TokenPeer } from './token-peer.js';
 
@@ -22,15 +22,13 @@ afterEach(async () => {
 /** The client's own link chain, typed for the peer's router instead of the api's. */
 function peerClient(options: Partial<InkwellClientOptions> = {}) {
   const tokenStore = options.tokenStore ?? memoryTokenStore();
-  const logouts: LogoutEvent[] = [];
-  const settings: InkwellClientOptions = {
-    url: peer.url,
-    tokenStore,
-    onLogout: (event) => logouts.push(event),
-    ...options,
-  };
-  const client = createTRPCClient<PeerRouter>({ links: inkwellLinks(settings, inkwellSession(settings)) });
-  return { client, tokenStore, logouts };
+  const settings: InkwellClientOptions = { url: peer.url, tokenStore, ...options };
+  const session = inkwellSession(settings);
+  const changes: SessionChange[] = [];
+  session.subscribe((change) => changes.push(change));
+  const client = createTRPCClient<PeerRouter>({ links: inkwellLinks(settings, session) });
+  const logouts = () => changes.filter((change) => change.type === 'refresh-rejected');
+  return { client, tokenStore, changes, logouts };
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -39,7 +37,7 @@ describe('token handling in the link', () => {
   it('stores the pair from auth.login and sends the access token', async () => {
     const { client, tokenStore } = peerClient();
     await client.auth.login.mutate();
-    expect(await tokenStore.get()).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    expect(await tokenStore.get()).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1', refreshAt: null });
     await expect(client.posts.byId.query({ id: 'p1' })).resolves.toEqual({ id: 'p1', seenWith: 'access-1' });
     expect(peer.refreshCalls).toBe(0);
   });
@@ -60,7 +58,7 @@ describe('token handling in the link', () => {
 
     expect(peer.refreshCalls).toBe(1);
     expect(results.map((r) => r.seenWith)).toEqual(Array(30).fill('access-2'));
-    expect(await tokenStore.get()).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2' });
+    expect(await tokenStore.get()).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2', refreshAt: null });
   });
 
   it('retries a call once: a second UNAUTHORIZED reaches the caller', async () => {
@@ -91,9 +89,9 @@ describe('token handling in the link', () => {
     expect(settled.every((s) => s.status === 'rejected' && isInkwellError(s.reason, 'UNAUTHORIZED'))).toBe(true);
     expect(peer.refreshCalls).toBe(1);
     expect(await tokenStore.get()).toBeNull();
-    expect(logouts).toHaveLength(1);
-    expect(logouts[0]?.reason).toBe('refresh-rejected');
-    expect(isInkwellError(logouts[0]?.error, 'UNAUTHORIZED')).toBe(true);
+    expect(logouts()).toHaveLength(1);
+    const [logout] = logouts();
+    expect(logout?.type === 'refresh-rejected' && isInkwellError(logout.error, 'UNAUTHORIZED')).toBe(true);
   });
 
   it('a network failure during refresh keeps the tokens and does not log out', async () => {
@@ -106,8 +104,8 @@ describe('token handling in the link', () => {
     const error = await client.posts.byId.query({ id: 'x' }).catch((e: unknown) => e);
 
     expect(isInkwellError(error, 'UNAUTHORIZED')).toBe(true);
-    expect(await tokenStore.get()).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1' });
-    expect(logouts).toEqual([]);
+    expect(await tokenStore.get()).toEqual({ accessToken: 'access-1', refreshToken: 'refresh-1', refreshAt: null });
+    expect(logouts()).toEqual([]);
   });
 
   it('signs in again over an expired token: login is sent without it', async () => {
@@ -115,7 +113,7 @@ describe('token handling in the link', () => {
     await client.auth.login.mutate();
     peer.expireAccessTokens();
     await client.auth.login.mutate();
-    expect(await tokenStore.get()).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2' });
+    expect(await tokenStore.get()).toEqual({ accessToken: 'access-2', refreshToken: 'refresh-2', refreshAt: null });
     expect(peer.refreshCalls).toBe(0);
   });
 
@@ -138,6 +136,6 @@ describe('token handling in the link', () => {
     const error = await client.posts.byId.query({ id: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect(isInkwellError(error, 'UNAUTHORIZED')).toBe(true);
-    expect(logouts).toEqual([]);
+    expect(logouts()).toEqual([]);
   });
 });

@@ -59,7 +59,11 @@ describe('error helpers', () => {
 describe('public types', () => {
   it('a token store may be sync or async', () => {
     expectTypeOf<ReturnType<TokenStore['get']>>().toEqualTypeOf<Tokens | null | Promise<Tokens | null>>();
-    expectTypeOf<Tokens>().toEqualTypeOf<{ accessToken: string; refreshToken?: string | null }>();
+    expectTypeOf<Tokens>().toEqualTypeOf<{
+      accessToken: string;
+      refreshToken?: string | null;
+      refreshAt?: number | null;
+    }>();
     const asyncStore: TokenStore = { get: async () => null, set: async () => {}, clear: async () => {} };
     expect(asyncStore).toBeDefined();
   });
@@ -73,13 +77,17 @@ describe('public types', () => {
 });
 
 describe('router shapes (pinned: a change here is a change for every client)', () => {
-  it('auth.login takes credentials and answers with both tokens and the account', () => {
-    expectTypeOf<RouterInputs['auth']['login']>().toEqualTypeOf<{ email: string; password: string }>();
+  it('auth.login takes credentials and answers with the tokens (the refresh token unless cookieOnly) and the account', () => {
+    expectTypeOf<RouterInputs['auth']['login']>().toEqualTypeOf<{
+      email: string;
+      password: string;
+      cookieOnly?: boolean;
+    }>();
     expectTypeOf<RouterOutputs['auth']['login']>().toMatchTypeOf<{
       tokenType: 'Bearer';
       accessToken: string;
       accessTokenExpiresAt: string;
-      refreshToken: string;
+      refreshToken: string | null;
       refreshTokenExpiresAt: string;
       user: { id: string; email: string; role: 'user' | 'admin'; emailVerified: boolean };
     }>();
@@ -89,8 +97,10 @@ describe('router shapes (pinned: a change here is a change for every client)', (
 
   it('auth.refresh takes the refresh token in the body or none (cookie)', () => {
     // tRPC adds `void` to optional inputs so `mutate()` needs no argument.
-    // biome-ignore lint/suspicious/noConfusingVoidType: pins tRPC's own optional-input type
-    expectTypeOf<RouterInputs['auth']['refresh']>().toEqualTypeOf<{ refreshToken?: string } | undefined | void>();
+    expectTypeOf<RouterInputs['auth']['refresh']>().toEqualTypeOf<
+      // biome-ignore lint/suspicious/noConfusingVoidType: pins tRPC's own optional-input type
+      { refreshToken?: string; cookieOnly?: boolean } | undefined | void
+    >();
     expectTypeOf<RouterOutputs['auth']['refresh']>().toMatchTypeOf<Tokens>();
   });
 
@@ -116,11 +126,15 @@ describe('router shapes (pinned: a change here is a change for every client)', (
     }>();
   });
 
-  it('posts.list is keyset-paginated', () => {
-    expectTypeOf<RouterInputs['posts']['list']>().toMatchTypeOf<{
-      cursor?: string;
+  it('posts.list is keyset-paginated and takes what infinite queries send (cursor null, direction)', () => {
+    expectTypeOf<RouterInputs['posts']['list']>().toEqualTypeOf<{
+      cursor?: string | null;
       limit?: number;
+      direction?: 'forward' | 'backward';
       sort?: 'new' | 'top';
+      author?: string;
+      tag?: string;
+      q?: string;
     }>();
     expectTypeOf<RouterOutputs['posts']['list']>().toEqualTypeOf<{
       items: RouterOutputs['posts']['byId'][];

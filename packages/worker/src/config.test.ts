@@ -19,6 +19,14 @@ describe('worker config', () => {
     expect(loadConfig({ ...base, WORKER_ADMIN_TOKEN: '' }).http.adminToken).toBeUndefined();
   });
 
+  it('links in mails start at PUBLIC_WEB_URL (the web app) when it is set', () => {
+    expect(loadConfig({ ...base, PUBLIC_WEB_URL: 'https://app.inkwell.example/' }).publicUrl).toBe(
+      'https://app.inkwell.example',
+    );
+    expect(loadConfig({ ...base, PUBLIC_WEB_URL: '' }).publicUrl).toBe('https://inkwell.example');
+    expect(() => loadConfig({ ...base, PUBLIC_WEB_URL: 'not a url' })).toThrow(/PUBLIC_WEB_URL/);
+  });
+
   it('rejects a short admin token and a zero concurrency, naming the variables', () => {
     const load = () => loadConfig({ ...base, WORKER_ADMIN_TOKEN: 'short', WORKER_CONCURRENCY: '0' });
     expect(load).toThrow(ConfigError);

@@ -9,6 +9,8 @@ const workerEnvSchema = z.object({
   REDIS_URL: envFields.redisUrl,
   REDIS_PREFIX: envFields.redisPrefix,
   PUBLIC_URL: envFields.url,
+  /** The web app's origin: every link in a mail points at one of its pages. Unset: PUBLIC_URL (one origin for both). */
+  PUBLIC_WEB_URL: z.preprocess((value) => (value === '' ? undefined : value), envFields.url.optional()),
   SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL'),
   MAIL_FROM: z.string().min(3),
   /** How long SIGTERM waits for in-flight jobs (ms). */
@@ -51,7 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     logLevel: e.LOG_LEVEL,
     db: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
-    publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+    /** Base of the links in mails (and of Message-ID hosts): the web app, whose pages they open. */
+    publicUrl: (e.PUBLIC_WEB_URL ?? e.PUBLIC_URL).replace(/\/+$/, ''),
     smtp: { url: e.SMTP_URL, from: e.MAIL_FROM },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     mail: {

@@ -258,7 +258,13 @@ export class QueryCache {
  */
 function copyError(error: unknown): unknown {
   if (error instanceof AppError) {
-    return new AppError({ code: error.code, message: error.message, reason: error.reason, cause: error.cause });
+    return new AppError({
+      code: error.code,
+      message: error.message,
+      reason: error.reason,
+      retryAfterSeconds: error.retryAfterSeconds,
+      cause: error.cause,
+    });
   }
   if (error instanceof TRPCError)
     return new TRPCError({ code: error.code, message: error.message, cause: error.cause });

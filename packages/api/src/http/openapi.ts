@@ -52,6 +52,12 @@ const errorBodySchema = z
       .max(64)
       .optional()
       .meta({ description: 'Machine-readable refinement of `code`, e.g. `EMAIL_NOT_VERIFIED`.' }),
+    retryAfterSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'With `TOO_MANY_REQUESTS`: seconds to wait, as the `Retry-After` header says.' }),
   })
   .meta({ id: 'Error', description: 'Every REST error has this body.' });
 
@@ -114,6 +120,21 @@ function ignoresAccessToken(operationId: string, meta: ProcedureMeta | undefined
   return operationId.startsWith('auth-') && meta?.openapi?.protect === false;
 }
 
+/**
+ * A zod `.describe()` ends up on a parameter's schema; documentation tools show the parameter's
+ * own `description`, so it is copied there (one source: the zod schema).
+ */
+type Operation = NonNullable<NonNullable<NonNullable<OpenAPIObject['paths']>[string]>['get']>;
+
+function describeParameters(parameters: Operation['parameters']): void {
+  for (const parameter of parameters ?? []) {
+    if ('$ref' in parameter || parameter.description !== undefined) continue;
+    const schema = parameter.schema;
+    if (schema && !('$ref' in schema) && typeof schema.description === 'string')
+      parameter.description = schema.description;
+  }
+}
+
 export interface OpenApiDocumentOptions {
   publicUrl: string;
   env: 'development' | 'test' | 'production';
@@ -172,6 +193,7 @@ export function buildOpenApiDocument(router: AnyTRPCRouter, options: OpenApiDocu
       if (!operation?.operationId) continue;
       const meta = metasByOperationId.get(operation.operationId);
       operation.security = securityOf(operation.operationId, meta);
+      describeParameters(operation.parameters);
       const responses = operation.responses ?? {};
       // A bad, expired or revoked token is refused, never treated as anonymous.
       if (!ignoresAccessToken(operation.operationId, meta)) {

@@ -12,6 +12,7 @@ const errorBody = z.strictObject({
   requestId: z.string().nullable(),
   issues: z.array(z.strictObject({ path: z.string(), message: z.string(), code: z.string() })).optional(),
   reason: z.string().optional(),
+  retryAfterSeconds: z.number().int().positive().optional(),
 });
 const tokens = z.object({
   tokenType: z.literal('Bearer'),
@@ -212,6 +213,7 @@ describe('REST end to end (plain fetch)', () => {
       expect(errorBody.parse(await refused.json())).toMatchObject({
         code: 'TOO_MANY_REQUESTS',
         reason: 'RATE_LIMITED',
+        retryAfterSeconds: Number(refused.headers.get('retry-after')),
       });
     } finally {
       await limited.close();

@@ -53,6 +53,7 @@ function tooManyRequests(ctx: RateLimitCtx, msBeforeNext: number): AppError {
     code: 'TOO_MANY_REQUESTS',
     message: `Too many attempts; try again in ${retryAfter} s`,
     reason: 'RATE_LIMITED',
+    retryAfterSeconds: retryAfter,
   });
 }
 

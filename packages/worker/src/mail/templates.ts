@@ -19,9 +19,20 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
-function link(publicUrl: string, path: string, token: string): string {
-  const url = new URL(`${publicUrl}${path}`);
-  url.searchParams.set('token', token);
+/**
+ * The web app's pages the mails link to (packages/web/src/router.tsx has a route for each; its
+ * browser test opens every link of every template).
+ */
+export const MAIL_LINK_PATHS = {
+  verifyEmail: '/verify-email',
+  resetPassword: '/reset-password',
+  forgotPassword: '/forgot-password',
+  home: '/',
+} as const;
+
+function link(webUrl: string, path: string, token?: string): string {
+  const url = new URL(`${webUrl}${path}`);
+  if (token !== undefined) url.searchParams.set('token', token);
   return url.toString();
 }
 
@@ -41,7 +52,7 @@ interface Content {
   footer: string;
 }
 
-function content(message: OutboxMessage, publicUrl: string): Content {
+function content(message: OutboxMessage, webUrl: string): Content {
   const greeting = `Hi ${message.payload.displayName},`;
   switch (message.type) {
     case 'mail.verify-email': {
@@ -50,7 +61,10 @@ function content(message: OutboxMessage, publicUrl: string): Content {
         subject: 'Confirm your email address',
         greeting,
         paragraphs: ['Welcome to Inkwell. Please confirm that this is your email address.'],
-        action: { label: 'Confirm email address', url: link(publicUrl, '/verify-email', message.payload.token) },
+        action: {
+          label: 'Confirm email address',
+          url: link(webUrl, MAIL_LINK_PATHS.verifyEmail, message.payload.token),
+        },
         footer: 'The link expires soon and works once. If you did not sign up, ignore this mail.',
       };
     }
@@ -60,7 +74,10 @@ function content(message: OutboxMessage, publicUrl: string): Content {
         subject: 'Reset your password',
         greeting,
         paragraphs: ['Someone (hopefully you) asked to reset the password of your Inkwell account.'],
-        action: { label: 'Choose a new password', url: link(publicUrl, '/reset-password', message.payload.token) },
+        action: {
+          label: 'Choose a new password',
+          url: link(webUrl, MAIL_LINK_PATHS.resetPassword, message.payload.token),
+        },
         footer: 'The link expires soon and works once. If you did not ask for it, ignore this mail.',
       };
     }
@@ -69,6 +86,7 @@ function content(message: OutboxMessage, publicUrl: string): Content {
         subject: 'Your password was changed',
         greeting,
         paragraphs: ['The password of your Inkwell account was just changed, and your other sessions were signed out.'],
+        action: { label: 'Not you? Reset your password', url: link(webUrl, MAIL_LINK_PATHS.forgotPassword) },
         footer: 'If this was not you, reset your password right away and contact us.',
       };
     case 'mail.welcome':
@@ -76,15 +94,15 @@ function content(message: OutboxMessage, publicUrl: string): Content {
         subject: 'Welcome to Inkwell',
         greeting,
         paragraphs: ['Your email address is confirmed: you can now write posts, comment and like.'],
-        action: { label: 'Open Inkwell', url: `${publicUrl}/` },
+        action: { label: 'Open Inkwell', url: link(webUrl, MAIL_LINK_PATHS.home) },
         footer: 'Happy writing.',
       };
   }
 }
 
-/** Renders an outbox message to a subject with plain-text and HTML bodies. */
-export function renderMail(message: OutboxMessage, publicUrl: string): RenderedMail {
-  const c = content(message, publicUrl);
+/** Renders an outbox message to a subject with plain-text and HTML bodies; links start at `webUrl`. */
+export function renderMail(message: OutboxMessage, webUrl: string): RenderedMail {
+  const c = content(message, webUrl);
   const text = [
     c.greeting,
     '',

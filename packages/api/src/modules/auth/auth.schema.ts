@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageInputShape } from '../../lists.js';
 import { isCommonPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 
 /** Trimmed and lower-cased before validation; stored and compared in that form. */
@@ -39,20 +40,29 @@ export const registerInput = z.strictObject({
 });
 export const verifyEmailInput = z.strictObject({ token: opaqueTokenInput });
 export const emailOnlyInput = z.strictObject({ email: emailInput });
-export const loginInput = z.strictObject({ email: emailInput, password: currentPasswordInput });
+/** Browsers ask for it so scripts in the page never see the refresh token (docs/auth.md). */
+const cookieOnlyInput = z
+  .boolean()
+  .describe('true: the refresh token is only set as the httpOnly cookie and the answer carries `refreshToken: null`.')
+  .optional();
+export const loginInput = z.strictObject({
+  email: emailInput,
+  password: currentPasswordInput,
+  cookieOnly: cookieOnlyInput,
+});
 /** The refresh token comes in the body or in the httpOnly cookie. */
-export const refreshInput = z.strictObject({ refreshToken: opaqueTokenInput.optional() }).optional();
+export const refreshInput = z
+  .strictObject({
+    refreshToken: opaqueTokenInput.describe('Omit it to use the httpOnly refresh cookie.').optional(),
+    cookieOnly: cookieOnlyInput,
+  })
+  .optional();
 export const resetPasswordInput = z.strictObject({ token: opaqueTokenInput, newPassword: newPasswordInput });
 export const changePasswordInput = z.strictObject({
   currentPassword: currentPasswordInput,
   newPassword: newPasswordInput,
 });
-export const sessionsInput = z
-  .strictObject({
-    cursor: z.string().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-  })
-  .optional();
+export const sessionsInput = z.strictObject({ ...pageInputShape }).optional();
 export const revokeSessionInput = z.strictObject({ id: z.uuid() });
 export const noInput = z.strictObject({}).optional();
 
@@ -82,7 +92,7 @@ export const tokensOutput = z.object({
   tokenType: z.literal('Bearer'),
   accessToken: z.string(),
   accessTokenExpiresAt: isoDate,
-  refreshToken: z.string(),
+  refreshToken: z.string().nullable().describe('Null when the call asked for `cookieOnly`.'),
   refreshTokenExpiresAt: isoDate,
 });
 export const loginOutput = tokensOutput.extend({ user: meOutput });

@@ -13,7 +13,7 @@ import { TRPCError } from '@trpc/server';
 import { ZodRealError, z } from 'zod';
 import type { Context, Viewer } from '../../context.js';
 import { AppError } from '../../errors.js';
-import { cursorTimestamp, decodeCursor, encodeCursor } from '../../lists.js';
+import { cursorTimestamp, DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from '../../lists.js';
 import { consumeRateLimit, refundRateLimit, resetRateLimit } from '../../middleware/rate-limit.js';
 import { isoMicros, isoMillis, queryRows, type SqlValue } from '../../sql.js';
 import type {
@@ -59,12 +59,13 @@ export function toMeDto(user: UserRow): MeDto {
   };
 }
 
-function toTokensDto(issued: IssuedTokens): TokensDto {
+/** `cookieOnly`: the refresh token travels only in the httpOnly cookie, never in the body. */
+function toTokensDto(issued: IssuedTokens, cookieOnly: boolean | undefined): TokensDto {
   return {
     tokenType: 'Bearer',
     accessToken: issued.accessToken.token,
     accessTokenExpiresAt: issued.accessToken.expiresAt.toISOString(),
-    refreshToken: issued.refreshToken,
+    refreshToken: cookieOnly ? null : issued.refreshToken,
     refreshTokenExpiresAt: issued.refreshTokenExpiresAt.toISOString(),
   };
 }
@@ -282,7 +283,7 @@ export async function login(ctx: AuthCtx, input: LoginInput) {
     return createSession(tx, auth, user.id, clientOf(ctx));
   });
   setRefreshCookie(auth, ctx.res, issued.refreshToken, issued.refreshTokenExpiresAt);
-  return { ...toTokensDto(issued), user: toMeDto(user) };
+  return { ...toTokensDto(issued, input.cookieOnly), user: toMeDto(user) };
 }
 
 type RefreshOutcome = { kind: 'ok'; issued: IssuedTokens } | { kind: 'refused' };
@@ -293,7 +294,10 @@ type RefreshOutcome = { kind: 'ok'; issued: IssuedTokens } | { kind: 'refused' }
  * refreshes of one client) gets a fresh sibling in the same family; later, it is treated as
  * stolen and the whole family is revoked.
  */
-export async function refresh(ctx: AuthCtx, input: { refreshToken?: string | undefined } | undefined) {
+export async function refresh(
+  ctx: AuthCtx,
+  input: { refreshToken?: string | undefined; cookieOnly?: boolean | undefined } | undefined,
+) {
   const { auth } = ctx.deps.config;
   const presented = input?.refreshToken ?? readRefreshCookie(ctx.req);
   if (!presented) throw sessionEnded();
@@ -332,7 +336,7 @@ export async function refresh(ctx: AuthCtx, input: { refreshToken?: string | und
     throw sessionEnded();
   }
   setRefreshCookie(auth, ctx.res, outcome.issued.refreshToken, outcome.issued.refreshTokenExpiresAt);
-  return toTokensDto(outcome.issued);
+  return toTokensDto(outcome.issued, input?.cookieOnly);
 }
 
 export async function logout(ctx: AuthedCtx) {
@@ -447,7 +451,7 @@ interface SessionRow {
  * paginating, so a family never shows up on two pages.
  */
 export async function sessions(ctx: AuthedCtx, input: SessionsInput) {
-  const limit = input?.limit ?? 20;
+  const limit = input?.limit ?? DEFAULT_PAGE_SIZE;
   const current = await ctx.em.findOne(Session, { id: ctx.viewer.sessionId }, { fields: ['familyId'] });
   const cursor = decodeCursor(sessionCursor, input?.cursor);
   const params: SqlValue[] = [ctx.viewer.userId];

@@ -25,11 +25,12 @@ export const commentsPageSchema = pageOutput(commentSchema);
 
 export const listCommentsInput = z.strictObject({
   postId: z.uuid(),
-  /**
-   * `page` (default): `limit` top-level comments per page, each with all its replies.
-   * `all`: the post's whole thread in one answer (`cursor` and `limit` are ignored).
-   */
-  scope: z.enum(['page', 'all']).default('page'),
+  scope: z
+    .enum(['page', 'all'])
+    .default('page')
+    .describe(
+      '`page`: `limit` top-level comments per page, each with all its replies; `all`: the whole thread in one answer (`cursor` and `limit` are ignored).',
+    ),
   ...pageInputShape,
 });
 
@@ -37,8 +38,7 @@ export const commentIdInput = z.strictObject({ id: z.uuid() });
 
 export const createCommentInput = z.strictObject({
   postId: z.uuid(),
-  /** Reply to this comment (any depth); omitted for a top-level comment. */
-  parentId: z.uuid().optional(),
+  parentId: z.uuid().describe('Reply to this comment (any depth); omit for a top-level comment.').optional(),
   body: z.string().min(1).max(10_000),
 });
 

@@ -39,11 +39,15 @@ export type PostSort = (typeof POST_SORTS)[number];
 
 export const listPostsInput = z.strictObject({
   ...pageInputShape,
-  sort: z.enum(POST_SORTS).default('new'),
-  author: z.uuid().optional(),
-  tag: tagNameSchema.optional(),
-  /** Full-text search (web search syntax: words, "phrases", -excluded, or). */
-  q: z.string().min(1).max(200).optional(),
+  sort: z.enum(POST_SORTS).default('new').describe('`new`: newest first; `top`: most liked first.'),
+  author: z.uuid().describe("Only this user's posts (their id).").optional(),
+  tag: tagNameSchema.describe('Only posts with this tag.').optional(),
+  q: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe('Full-text search over title and body (web search syntax: words, "phrases", -excluded, or).')
+    .optional(),
 });
 
 export const postIdInput = z.strictObject({ id: z.uuid() });
@@ -59,8 +63,7 @@ export const updatePostInput = z
     id: z.uuid(),
     title: z.string().min(1).max(200).optional(),
     body: z.string().min(1).max(50_000).optional(),
-    /** Replaces the post's tags when given. */
-    tags: z.array(tagNameSchema).max(MAX_TAGS).optional(),
+    tags: z.array(tagNameSchema).max(MAX_TAGS).describe("Replaces the post's tags when given.").optional(),
   })
   .refine((input) => input.title !== undefined || input.body !== undefined || input.tags !== undefined, {
     message: 'Nothing to update',
